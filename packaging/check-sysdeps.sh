@@ -1,0 +1,28 @@
+#!/bin/sh
+# Checks the system libraries maliradio needs (libVLC 3 and its plugins, ffmpeg for the tests,
+# the X/EGL libraries Qt loads). Installs them when run as root with apt-get (as in CI); otherwise
+# names the exact command to run.
+PKGS="libvlc5 vlc-plugin-base ffmpeg xvfb libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0"
+missing=""
+if command -v dpkg-query >/dev/null 2>&1; then
+    for p in $PKGS; do
+        st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
+        case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+    done
+else
+    # Not Debian: just check that libVLC can be found.
+    if ! (ldconfig -p 2>/dev/null | grep -q libvlc.so) && [ ! -e /Applications/VLC.app ]; then
+        echo "maliradio: libVLC 3 introuvable. Installez VLC 3 (paquet libvlc / vlc) puis relancez." >&2
+        exit 1
+    fi
+    exit 0
+fi
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "maliradio: installation des paquets système manquants:$missing"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    exit $?
+fi
+echo "maliradio: paquets système manquants:$missing" >&2
+echo "Installez-les avec : sudo apt-get install$missing" >&2
+exit 1

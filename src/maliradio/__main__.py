@@ -1,0 +1,3 @@
+from maliradio.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,51 @@
+"""Entry points: the desktop window by default, subcommands for terminal use."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from maliradio import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="maliradio",
+        description="Radios, télévisions et actualités du Mali, du Burkina Faso et du Niger.",
+    )
+    p.add_argument("--version", action="version", version=f"maliradio {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="journal détaillé sur la console")
+    sub = p.add_subparsers(dest="command", metavar="COMMANDE")
+
+    from maliradio.playback import cli as playback_cli
+
+    playback_cli.register(sub)
+    try:
+        from maliradio.news import cli as news_cli
+    except ImportError:  # pragma: no cover - news subsystem not present
+        news_cli = None
+    if news_cli is not None:
+        news_cli.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from maliradio.logsetup import setup_logging
+
+    setup_logging(verbose=args.verbose)
+    if getattr(args, "func", None) is None:
+        from maliradio.ui.app import run_app
+
+        return run_app()
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
