@@ -30,7 +30,19 @@ def pool() -> QThreadPool:
 
 
 class _Bridge(QObject):
+    """Lives on the GUI thread; the worker emits `done`, Qt queues `deliver` to the GUI thread."""
+
     done = Signal(object, object)  # (result, exception)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.callback: Callable[[Any, BaseException | None], None] | None = None
+        self.done.connect(self.deliver)
+
+    @Slot(object, object)
+    def deliver(self, result: Any, exc: BaseException | None) -> None:
+        if self.callback is not None:
+            self.callback(result, exc)
 
 
 class _Task(QRunnable):
@@ -58,7 +70,6 @@ def run_task(
 ) -> None:
     task = _Task(fn, args, kwargs)
 
-    @Slot(object, object)
     def finished(result: Any, exc: BaseException | None) -> None:
         _live.discard(task)
         if exc is not None:
@@ -69,7 +80,7 @@ def run_task(
         elif on_success is not None:
             on_success(result)
 
-    task.bridge.done.connect(finished)
+    task.bridge.callback = finished
     _live.add(task)
     pool().start(task)
 
