@@ -1,0 +1,119 @@
+"""`maliradio stations` and `maliradio play`: the catalogue and the player from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+
+from maliradio.catalog.models import COUNTRIES
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("stations", help="liste les stations (catalogue et stations ajoutées)")
+    p.add_argument("--json", action="store_true", help="tableau JSON")
+    p.set_defaults(func=cmd_stations)
+
+    p = sub.add_parser("play", help="écoute une station ou une adresse sans fenêtre")
+    p.add_argument("source", metavar="SOURCE", help="identifiant de station ou adresse (flux ou liste)")
+    p.add_argument("--duration", type=float, default=None, metavar="SECONDES",
+                   help="arrête après ce nombre de secondes")
+    p.add_argument("--json", action="store_true", help="un objet JSON par ligne")
+    p.set_defaults(func=cmd_play)
+
+
+def _load_catalog():
+    from maliradio.catalog.stations import Catalog
+
+    cat = Catalog.load()
+    for err in cat.errors:
+        print(f"maliradio: {err}", file=sys.stderr)
+    return cat
+
+
+def cmd_stations(args: argparse.Namespace) -> int:
+    cat = _load_catalog()
+    if args.json:
+        print(json.dumps([s.to_json() for s in cat.stations], ensure_ascii=False, indent=2))
+        return 0
+    for country, stations in cat.by_country().items():
+        print(f"{COUNTRIES.get(country, country)}")
+        for s in stations:
+            kind = "TV   " if s.kind == "tv" else "Radio"
+            state = "" if s.has_stream else "  (aucun flux connu)"
+            mark = " [perso]" if s.user else ""
+            print(f"  {kind}  {s.id:<18} {s.name}{mark}{state}")
+    return 0
+
+
+def _emit(args: argparse.Namespace, obj: dict, human: str) -> None:
+    if args.json:
+        print(json.dumps(obj, ensure_ascii=False), flush=True)
+    else:
+        print(human, flush=True)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    from maliradio.playback.bootstrap import LibVlcMissing
+    from maliradio.playback.engine import PlayerEngine, State, Status
+
+    source = args.source
+    station = None
+    if "://" not in source:
+        station = _load_catalog().get(source)
+        if station is None:
+            print(f"maliradio: station inconnue : {source} (voir « maliradio stations »)",
+                  file=sys.stderr)
+            return 2
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    try:
+        engine = PlayerEngine(video=False)
+    except LibVlcMissing as exc:
+        print(f"maliradio: {exc}", file=sys.stderr)
+        return 3
+    ever_played = False
+    last: list[Status] = [engine.status]
+
+    def on_status(st: Status) -> None:
+        nonlocal ever_played
+        last[0] = st
+        if st.state is State.PLAYING:
+            ever_played = True
+        _emit(args, st.to_json(), st.text())
+        if st.state is State.ERROR:
+            QTimer.singleShot(0, app.quit)
+
+    def on_title(title: str) -> None:
+        if title:
+            _emit(args, {"event": "title", "title": title}, f"♪ {title}")
+
+    engine.statusChanged.connect(on_status)
+    engine.titleChanged.connect(on_title)
+    if station is not None:
+        engine.play_station(station)
+    else:
+        engine.play_url(source)
+    if args.duration is not None:
+        QTimer.singleShot(int(args.duration * 1000), app.quit)
+
+    # let Ctrl-C through the Qt loop
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
+    app.exec()
+    final = last[0]
+    playing_at_end = final.state is State.PLAYING
+    engine.statusChanged.disconnect(on_status)
+    engine.shutdown()
+    if playing_at_end:
+        return 0
+    if final.state is State.ERROR:
+        print(f"maliradio: {final.message}", file=sys.stderr)
+    elif not ever_played:
+        print("maliradio: la lecture n'a pas pu commencer", file=sys.stderr)
+    return 1

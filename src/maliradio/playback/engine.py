@@ -1,0 +1,520 @@
+"""The player service: one libVLC instance, explicit states, and a reconnect policy.
+
+libVLC's event callbacks run on libVLC threads; they only emit a Qt signal, delivered queued to
+the thread that owns the engine (the GUI thread, or the CLI's QCoreApplication thread). Every
+libVLC call is made there. Because libVLC often reports nothing when a stream dies (a server that
+keeps the socket open but sends nothing leaves it "playing" with the clock frozen), a watchdog
+checks progress every second and reconnects when there is none.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import random
+import sys
+import threading
+import time
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+
+from maliradio.catalog.models import Station, StreamRef
+from maliradio.playback import bootstrap
+from maliradio.playback.net import StreamError
+from maliradio.playback.relay import Relay
+from maliradio.playback.resolver import Probe, probe
+
+log = logging.getLogger("maliradio.player")
+
+
+class State(enum.StrEnum):
+    IDLE = "idle"
+    CONNECTING = "connecting"
+    BUFFERING = "buffering"
+    PLAYING = "playing"
+    RECONNECTING = "reconnecting"
+    ERROR = "error"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class Status:
+    state: State = State.IDLE
+    station_id: str | None = None
+    station_name: str = ""
+    percent: int = 0  # buffering
+    attempt: int = 0  # reconnecting: the attempt about to be made
+    retry_in: float = 0.0  # reconnecting: seconds until it is made
+    message: str = ""  # error or reconnect reason, in plain words
+    url: str = ""
+
+    def to_json(self) -> dict:
+        d: dict = {"event": "state", "state": self.state.value}
+        if self.station_id:
+            d["station"] = self.station_id
+        if self.state is State.BUFFERING:
+            d["percent"] = self.percent
+        if self.state is State.RECONNECTING:
+            d["attempt"] = self.attempt
+            d["retry_in"] = round(self.retry_in, 1)
+        if self.message:
+            d["message"] = self.message
+        if self.url:
+            d["url"] = self.url
+        return d
+
+    def text(self) -> str:
+        """The status line in the user's language."""
+        tr = QCoreApplication.translate
+        name = self.station_name
+        match self.state:
+            case State.IDLE:
+                return tr("Player", "Choisissez une station")
+            case State.CONNECTING:
+                return tr("Player", "Connexion à %1…").replace("%1", name)
+            case State.BUFFERING:
+                return (
+                    tr("Player", "Mise en mémoire tampon (%1 %)…")
+                    .replace("%1", str(self.percent))
+                )
+            case State.PLAYING:
+                return tr("Player", "En lecture : %1").replace("%1", name)
+            case State.RECONNECTING:
+                return (
+                    tr("Player", "%1 — reconnexion, essai %2 dans %3 s")
+                    .replace("%1", self.message or tr("Player", "flux interrompu"))
+                    .replace("%2", str(self.attempt))
+                    .replace("%3", str(max(0, round(self.retry_in))))
+                )
+            case State.ERROR:
+                return self.message or tr("Player", "Lecture impossible")
+            case State.STOPPED:
+                return tr("Player", "Arrêté")
+        return ""
+
+
+@dataclass
+class Policy:
+    """Reconnect policy. Times in seconds."""
+
+    stall_timeout: float = 8.0  # no progress this long while playing -> reconnect
+    start_timeout: float = 25.0  # not playing this long after opening -> next try
+    backoff_base: float = 1.0
+    backoff_cap: float = 60.0
+    jitter: float = 0.25
+    retries_per_url: int = 3  # a URL that played is retried this often before the next URL
+    max_attempts: int = 20  # after this many failures in a row: error state
+    stable_after: float = 30.0  # playing this long resets the attempt counter
+    probe_timeout: float = 10.0
+
+    def backoff(self, attempt: int) -> float:
+        delay = min(self.backoff_cap, self.backoff_base * (2 ** max(0, attempt - 1)))
+        return delay * random.uniform(1 - self.jitter, 1 + self.jitter)
+
+
+class PlayerEngine(QObject):
+    statusChanged = Signal(object)  # Status
+    titleChanged = Signal(str)
+
+    _vlcEvent = Signal(int, int, object)  # (generation, event type, value)
+    _probeDone = Signal(int, object)  # (token, Probe | Exception)
+    _relayTitle = Signal(int, str)
+    _relayEnded = Signal(int, str)
+
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        video: bool = True,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.policy = policy or Policy()
+        self.video_allowed = video
+        self.vlc = bootstrap.load_vlc()
+        args = bootstrap.vlc_args()
+        if not video:
+            args.append("--no-video")
+        self.instance = self.vlc.Instance(args)
+        if self.instance is None:
+            raise bootstrap.LibVlcMissing("libVLC n'a pas démarré (arguments : %s)" % args)
+        self.player = self.instance.media_player_new()
+        self._status = Status()
+        self._title = ""
+        self._station: Station | None = None
+        self._queue: list[StreamRef] = []
+        self._pos = 0
+        self._expansions = 0
+        self._token = 0
+        self._gen = 0
+        self._relay: Relay | None = None
+        self._media = None
+        self._buffer = 0.0
+        self._vlc_playing = False
+        self._played_current = False  # the current URL reached "playing" this run
+        self._session_played = False  # some URL of this station played since play()
+        self._url_failures = 0
+        self._attempt = 0
+        self._playing_since = 0.0
+        self._opened_at = 0.0
+        self._last_progress = 0.0
+        self._progress_mark: tuple = ()
+        self._video_handle: int | None = None
+        self._volume = 80
+        self._muted = False
+        self._last_error = ""
+        self._vlcEvent.connect(self._on_vlc_event)
+        self._probeDone.connect(self._on_probe)
+        self._relayTitle.connect(self._on_relay_title)
+        self._relayEnded.connect(self._on_relay_ended)
+        self._watchdog = QTimer(self)
+        self._watchdog.setInterval(1000)
+        self._watchdog.timeout.connect(self._tick)
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.timeout.connect(self._start_attempt)
+        self._callbacks = []  # keep ctypes callbacks alive
+        ev = self.vlc.EventType
+        em = self.player.event_manager()
+        for etype in (
+            ev.MediaPlayerOpening,
+            ev.MediaPlayerBuffering,
+            ev.MediaPlayerPlaying,
+            ev.MediaPlayerEncounteredError,
+            ev.MediaPlayerEndReached,
+        ):
+            cb = self._make_callback()
+            self._callbacks.append(cb)
+            em.event_attach(etype, cb)
+
+    # ---- libVLC thread side: only hand the event over ----
+    def _make_callback(self):
+        def callback(event, *_args):
+            etype = int(event.type.value) if hasattr(event.type, "value") else int(event.type)
+            value = None
+            if etype == int(self.vlc.EventType.MediaPlayerBuffering):
+                value = float(event.u.new_cache)
+            self._vlcEvent.emit(self._gen, etype, value)
+
+        return callback
+
+    def _meta_callback(self, gen: int):
+        def callback(event, *_args):
+            self._vlcEvent.emit(gen, int(self.vlc.EventType.MediaMetaChanged), None)
+
+        return callback
+
+    # ---- public API (GUI thread) ----
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    @property
+    def station(self) -> Station | None:
+        return self._station
+
+    def play_station(self, station: Station) -> None:
+        self._reset()
+        self._station = station
+        self._queue = list(station.streams)
+        if not self._queue:
+            self._set(State.ERROR, message=self.tr("Aucun flux connu pour cette station"))
+            return
+        self._start_attempt()
+
+    def play_url(self, url: str, name: str | None = None, kind: str = "radio") -> None:
+        station = Station(
+            id="url", name=name or url, country="INT", kind=kind, streams=[StreamRef(url)]
+        )
+        self.play_station(station)
+
+    def retry(self) -> None:
+        if self._station is not None:
+            self.play_station(self._station)
+
+    def stop(self) -> None:
+        self._reset()
+        if self._station is not None:
+            self._set(State.STOPPED)
+
+    def set_volume(self, volume: int) -> None:
+        self._volume = max(0, min(100, int(volume)))
+        self.player.audio_set_volume(self._volume)
+
+    def set_muted(self, muted: bool) -> None:
+        self._muted = bool(muted)
+        self.player.audio_set_mute(self._muted)
+
+    def set_video_window(self, handle: int | None) -> None:
+        self._video_handle = handle
+
+    def shutdown(self) -> None:
+        self._reset()
+        self.player.release()
+        self.instance.release()
+
+    # ---- internals ----
+    def _reset(self) -> None:
+        self._token += 1
+        self._retry_timer.stop()
+        self._watchdog.stop()
+        self._stop_media()
+        self._pos = 0
+        self._expansions = 0
+        self._attempt = 0
+        self._url_failures = 0
+        self._played_current = False
+        self._session_played = False
+        self._last_error = ""
+        self._set_title("")
+
+    def _stop_media(self) -> None:
+        self._gen += 1
+        self._vlc_playing = False
+        self._buffer = 0.0
+        if self._relay is not None:
+            self._relay.close()
+            self._relay = None
+        self.player.stop()
+        self._media = None
+
+    def _set(self, state: State, **kw) -> None:
+        st = self._station
+        self._status = Status(
+            state=state,
+            station_id=st.id if st else None,
+            station_name=st.name if st else "",
+            **kw,
+        )
+        log.info("état : %s %s", state.value, kw.get("message", ""))
+        self.statusChanged.emit(self._status)
+
+    def _set_title(self, title: str) -> None:
+        if title != self._title:
+            self._title = title
+            self.titleChanged.emit(title)
+
+    @Slot()
+    def _start_attempt(self) -> None:
+        self._token += 1
+        self._stop_media()
+        if self._pos >= len(self._queue):
+            self._exhausted()
+            return
+        ref = self._queue[self._pos]
+        if self._status.state not in (State.RECONNECTING,) or self._attempt == 0:
+            self._set(State.CONNECTING, url=ref.url)
+        token = self._token
+        timeout = self.policy.probe_timeout
+
+        def work() -> None:
+            try:
+                result: object = probe(ref, timeout=timeout)
+            except StreamError as exc:
+                result = exc
+            except Exception as exc:  # noqa: BLE001 - reported as a failure, never a crash
+                log.exception("ouverture du flux")
+                result = StreamError(f"Erreur inattendue : {exc}")
+            self._probeDone.emit(token, result)
+
+        threading.Thread(target=work, name="probe", daemon=True).start()
+        self._opened_at = time.monotonic()
+        self._last_progress = self._opened_at
+        self._watchdog.start()
+
+    @Slot(int, object)
+    def _on_probe(self, token: int, result: object) -> None:
+        if token != self._token:
+            if isinstance(result, Probe) and result.response is not None:
+                result.response.close()
+            return
+        if isinstance(result, Exception):
+            self._fail(str(result))
+            return
+        assert isinstance(result, Probe)
+        if result.kind == "playlist":
+            self._expansions += 1
+            if self._expansions > 10:
+                self._fail(self.tr("Listes de lecture imbriquées sans fin"))
+                return
+            self._queue[self._pos : self._pos + 1] = result.entries or []
+            self._start_attempt()
+            return
+        if result.kind == "media" and result.response is not None:
+            tok = self._token
+            self._relay = Relay(
+                result.response,
+                on_title=lambda t: self._relayTitle.emit(tok, t),
+                on_end=lambda r: self._relayEnded.emit(tok, r),
+            )
+            self._play_mrl(self._relay.url, result.ref, relayed=True)
+        else:
+            self._play_mrl(result.ref.url, result.ref, relayed=False)
+
+    def _play_mrl(self, mrl: str, ref: StreamRef, relayed: bool) -> None:
+        media = self.instance.media_new(mrl)
+        opts: list[str] = []
+        if not relayed:
+            if ref.user_agent:
+                opts.append(f":http-user-agent={ref.user_agent}")
+            if ref.referrer:
+                opts.append(f":http-referrer={ref.referrer}")
+        opts += [o if o.startswith(":") else ":" + o for o in ref.options]
+        station = self._station
+        show_video = self.video_allowed and station is not None and station.kind == "tv"
+        if not show_video:
+            opts.append(":no-video")
+        for o in opts:
+            media.add_option(o)
+        gen = self._gen
+        if not relayed:
+            cb = self._meta_callback(gen)
+            self._callbacks = self._callbacks[:5] + [cb]
+            media.event_manager().event_attach(self.vlc.EventType.MediaMetaChanged, cb)
+        self._media = media
+        self.player.set_media(media)
+        if show_video and self._video_handle:
+            if sys.platform.startswith("linux"):
+                self.player.set_xwindow(int(self._video_handle))
+            elif sys.platform == "win32":
+                self.player.set_hwnd(int(self._video_handle))
+            elif sys.platform == "darwin":
+                self.player.set_nsobject(int(self._video_handle))
+        self._progress_mark = ()
+        self._last_progress = time.monotonic()
+        if self.player.play() != 0:
+            self._fail(self.tr("libVLC n'a pas pu ouvrir le flux"))
+
+    @Slot(int, int, object)
+    def _on_vlc_event(self, gen: int, etype: int, value: object) -> None:
+        if gen != self._gen:
+            return
+        ev = self.vlc.EventType
+        if etype == int(ev.MediaPlayerBuffering):
+            self._buffer = float(value or 0.0)
+            if self._buffer >= 100.0:
+                if self._vlc_playing:
+                    self._on_playing()
+            elif self._status.state in (State.CONNECTING, State.BUFFERING, State.RECONNECTING):
+                pct = int(self._buffer)
+                if self._status.state is not State.BUFFERING or self._status.percent != pct:
+                    self._set(State.BUFFERING, percent=pct, url=self._status.url)
+        elif etype == int(ev.MediaPlayerPlaying):
+            self._vlc_playing = True
+            self.player.audio_set_volume(self._volume)
+            self.player.audio_set_mute(self._muted)
+            if self._buffer >= 100.0:
+                self._on_playing()
+        elif etype == int(ev.MediaPlayerEncounteredError):
+            self._fail(self.tr("Le flux n'a pas pu être lu"))
+        elif etype == int(ev.MediaPlayerEndReached):
+            self._fail(self.tr("Le flux s'est interrompu"))
+        elif etype == int(ev.MediaMetaChanged) and self._media is not None:
+            now = self._media.get_meta(self.vlc.Meta.NowPlaying)
+            if now:
+                self._set_title(" ".join(str(now).split()))
+
+    def _on_playing(self) -> None:
+        if self._status.state is State.PLAYING:
+            return
+        self._played_current = True
+        self._session_played = True
+        self._playing_since = time.monotonic()
+        self._last_progress = self._playing_since
+        url = self._queue[self._pos].url if self._pos < len(self._queue) else ""
+        self._set(State.PLAYING, url=url)
+
+    @Slot(int, str)
+    def _on_relay_title(self, token: int, title: str) -> None:
+        if token == self._token:
+            self._set_title(title)
+
+    @Slot(int, str)
+    def _on_relay_ended(self, token: int, reason: str) -> None:
+        if token == self._token:
+            log.info("relais terminé : %s", reason)
+            # libVLC will play out what it has, then report the end; the watchdog covers silence.
+
+    def _progress(self) -> tuple:
+        t = self.player.get_time()
+        read = 0
+        if self._media is not None:
+            stats = self.vlc.MediaStats()
+            if self._media.get_stats(stats):
+                read = stats.read_bytes
+        relay_in = self._relay.bytes_in if self._relay is not None else 0
+        return (t, read, relay_in)
+
+    @Slot()
+    def _tick(self) -> None:
+        now = time.monotonic()
+        state = self._status.state
+        if state is State.PLAYING:
+            mark = self._progress()
+            # progress = the play clock moved or libVLC read more bytes
+            if mark[:2] != self._progress_mark[:2]:
+                self._progress_mark = mark
+                self._last_progress = now
+            elif now - self._last_progress > self.policy.stall_timeout:
+                self._fail(self.tr("Le flux ne transmet plus rien"))
+                return
+            if self._attempt and now - self._playing_since > self.policy.stable_after:
+                log.info("lecture stable : compteur de tentatives remis à zéro")
+                self._attempt = 0
+                self._url_failures = 0
+        elif state in (State.CONNECTING, State.BUFFERING) or (
+            state is State.RECONNECTING and not self._retry_timer.isActive()
+        ):
+            if now - self._opened_at > self.policy.start_timeout:
+                self._fail(self.tr("Le flux ne démarre pas"))
+
+    def _fail(self, message: str) -> None:
+        log.warning("échec sur %s : %s", self._status.url or "?", message)
+        self._last_error = message
+        self._token += 1
+        self._watchdog.stop()
+        self._stop_media()
+        self._attempt += 1
+        if self._played_current:
+            self._url_failures += 1
+            if self._url_failures >= self.policy.retries_per_url:
+                self._next_url()
+        else:
+            self._next_url()
+        if self._pos >= len(self._queue):
+            if not self._session_played:
+                self._exhausted()
+                return
+            self._pos = 0  # it played before: go round the URLs again
+        if self._attempt > self.policy.max_attempts:
+            self._exhausted()
+            return
+        if not self._session_played and self._pos > 0 and self._url_failures == 0:
+            # first pass over the fallbacks: no waiting
+            self._set(State.CONNECTING, message=message)
+            self._start_attempt()
+            return
+        delay = self.policy.backoff(self._attempt)
+        self._set(State.RECONNECTING, attempt=self._attempt, retry_in=delay, message=message)
+        self._retry_timer.start(int(delay * 1000))
+
+    def _next_url(self) -> None:
+        self._pos += 1
+        self._url_failures = 0
+        self._played_current = False
+
+    def _exhausted(self) -> None:
+        self._watchdog.stop()
+        self._retry_timer.stop()
+        n = len(self._queue)
+        reason = self._last_error or self.tr("aucune réponse")
+        if n > 1:
+            msg = self.tr("Aucun des %1 flux ne répond (%2). Réessayez plus tard.")
+            msg = msg.replace("%1", str(n)).replace("%2", reason)
+        else:
+            msg = self.tr("Le flux ne répond pas (%1). Réessayez plus tard.").replace("%1", reason)
+        self._set(State.ERROR, message=msg)

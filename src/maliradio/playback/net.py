@@ -1,0 +1,174 @@
+"""A minimal HTTP/1.0 client for live streams.
+
+Why not a general HTTP library: Shoutcast v1 servers answer `ICY 200 OK`, which strict clients
+reject, and we must keep the raw socket to relay the stream (and strip ICY metadata) without
+opening a second connection. The timeout is on silence: each read may wait `timeout` seconds.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from maliradio import __version__
+
+USER_AGENT = f"maliradio/{__version__} (libVLC)"
+MAX_REDIRECTS = 5
+
+
+class StreamError(Exception):
+    """A failure to open a stream, with a French message for the user."""
+
+
+@dataclass
+class Response:
+    url: str
+    status: int
+    headers: dict[str, str]
+    sock: socket.socket
+    head: bytes = b""  # body bytes already read along with the headers
+    _closed: bool = field(default=False, repr=False)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def recv(self, n: int = 16384) -> bytes:
+        if self.head:
+            data, self.head = self.head[:n], self.head[n:]
+            return data
+        return self.sock.recv(n)
+
+    def read_up_to(self, limit: int) -> bytes:
+        """Read until EOF or `limit` bytes (for playlists)."""
+        chunks, total = [], 0
+        while total < limit:
+            data = self.recv(min(65536, limit - total))
+            if not data:
+                break
+            chunks.append(data)
+            total += len(data)
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+
+
+def _connect(url: str, timeout: float) -> socket.socket:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise StreamError(f"Adresse non prise en charge : {url}")
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except socket.gaierror as exc:
+        raise StreamError(f"Serveur introuvable : {host} (pas de réseau ?)") from exc
+    except TimeoutError as exc:
+        raise StreamError(f"Le serveur {host} ne répond pas") from exc
+    except OSError as exc:
+        raise StreamError(f"Connexion impossible à {host} : {exc.strerror or exc}") from exc
+    if parts.scheme == "https":
+        try:
+            ctx = ssl.create_default_context()
+            sock = ctx.wrap_socket(sock, server_hostname=host)
+        except (ssl.SSLError, OSError) as exc:
+            sock.close()
+            raise StreamError(f"Connexion sécurisée impossible à {host} : {exc}") from exc
+    return sock
+
+
+def open_stream(
+    url: str,
+    *,
+    user_agent: str | None = None,
+    referrer: str | None = None,
+    icy: bool = True,
+    timeout: float = 10.0,
+) -> Response:
+    """GET `url` (following redirects) and return once the headers are read."""
+    for _ in range(MAX_REDIRECTS + 1):
+        parts = urlsplit(url)
+        sock = _connect(url, timeout)
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        host = parts.hostname or ""
+        if parts.port:
+            host += f":{parts.port}"
+        lines = [
+            f"GET {path} HTTP/1.0",
+            f"Host: {host}",
+            f"User-Agent: {user_agent or USER_AGENT}",
+            "Accept: */*",
+            "Connection: close",
+        ]
+        if icy:
+            lines.append("Icy-MetaData: 1")
+        if referrer:
+            lines.append(f"Referer: {referrer}")
+        try:
+            sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace"))
+            status, headers, head = _read_head(sock)
+        except TimeoutError as exc:
+            sock.close()
+            raise StreamError(f"Le serveur {parts.hostname} ne répond pas") from exc
+        except OSError as exc:
+            sock.close()
+            raise StreamError(f"Connexion coupée par {parts.hostname} : {exc}") from exc
+        if status in (301, 302, 303, 307, 308) and "location" in headers:
+            sock.close()
+            url = urljoin(url, headers["location"])
+            continue
+        if status >= 400:
+            sock.close()
+            raise StreamError(_status_message(status))
+        return Response(url=url, status=status, headers=headers, sock=sock, head=head)
+    raise StreamError("Trop de redirections")
+
+
+def _status_message(status: int) -> str:
+    return {
+        401: "Ce flux demande un identifiant (erreur 401)",
+        403: "Accès refusé par le serveur (erreur 403, flux peut-être réservé à un pays)",
+        404: "Flux introuvable sur le serveur (erreur 404)",
+        503: "Serveur du flux saturé ou indisponible (erreur 503)",
+    }.get(status, f"Le serveur a répondu par une erreur {status}")
+
+
+def _read_head(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    buf = b""
+    while b"\r\n\r\n" not in buf and b"\n\n" not in buf:
+        data = sock.recv(4096)
+        if not data:
+            raise StreamError("Le serveur a fermé la connexion sans répondre")
+        buf += data
+        if len(buf) > 65536:
+            raise StreamError("Réponse du serveur illisible")
+    sep = b"\r\n\r\n" if b"\r\n\r\n" in buf else b"\n\n"
+    raw, head = buf.split(sep, 1)
+    lines = raw.decode("latin-1").splitlines()
+    first = lines[0].split(None, 2)
+    if len(first) < 2 or not (first[0].startswith("HTTP/") or first[0] == "ICY"):
+        raise StreamError("Réponse du serveur illisible")
+    try:
+        status = int(first[1])
+    except ValueError as exc:
+        raise StreamError("Réponse du serveur illisible") from exc
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        if ":" in line:
+            k, v = line.split(":", 1)
+            headers[k.strip().lower()] = v.strip()
+    return status, headers, head

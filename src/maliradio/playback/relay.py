@@ -1,0 +1,230 @@
+"""Relay a live HTTP stream to libVLC over loopback, taking the ICY titles out on the way.
+
+One upstream connection (the one that was opened to find out what the URL is) carries both the
+audio and the titles: the relay strips the ICY metadata blocks, decodes each title as UTF-8 with
+a cp1252 fallback (libVLC 3.0 drops Latin-1 titles altogether), and serves the pure audio to
+libVLC on 127.0.0.1. It also knows when bytes last arrived, which the player's watchdog uses.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+from maliradio.playback.net import Response
+
+log = logging.getLogger("maliradio.player")
+
+BUFFER_CAP = 4 * 1024 * 1024
+
+
+def decode_title(raw: bytes) -> str:
+    """UTF-8 first, then cp1252 (what Shoutcast servers send as 'Latin-1')."""
+    raw = raw.rstrip(b"\0")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    return " ".join(text.split())
+
+
+def parse_stream_title(block: bytes) -> bytes | None:
+    """The raw bytes of StreamTitle='...'; in one metadata block, or None."""
+    block = block.rstrip(b"\0")
+    start = block.find(b"StreamTitle='")
+    if start < 0:
+        return None
+    start += len(b"StreamTitle='")
+    # the value ends at the last "';" before the next key (StreamUrl=...) or at the block's end
+    nxt = block.find(b"';StreamUrl='", start)
+    if nxt < 0:
+        nxt = block.rfind(b"';")
+    if nxt < start:
+        nxt = len(block) - (1 if block.endswith(b"'") else 0)
+    return block[start:nxt]
+
+
+class IcyDemuxer:
+    """Splits a stream with ICY metadata every `metaint` bytes into audio and titles."""
+
+    def __init__(self, metaint: int, on_title: Callable[[str], None]) -> None:
+        self.metaint = metaint
+        self.on_title = on_title
+        self._left = metaint  # audio bytes until the next length byte
+        self._meta_len: int | None = None
+        self._meta = bytearray()
+        self._last: str | None = None
+
+    def feed(self, data: bytes) -> bytes:
+        if self.metaint <= 0:
+            return data
+        out = bytearray()
+        i, n = 0, len(data)
+        while i < n:
+            if self._meta_len is None and self._left > 0:
+                take = min(self._left, n - i)
+                out += data[i : i + take]
+                i += take
+                self._left -= take
+            elif self._meta_len is None:
+                self._meta_len = data[i] * 16
+                i += 1
+                if self._meta_len == 0:
+                    self._meta_len = None
+                    self._left = self.metaint
+            else:
+                take = min(self._meta_len - len(self._meta), n - i)
+                self._meta += data[i : i + take]
+                i += take
+                if len(self._meta) == self._meta_len:
+                    self._emit(bytes(self._meta))
+                    self._meta.clear()
+                    self._meta_len = None
+                    self._left = self.metaint
+        return bytes(out)
+
+    def _emit(self, block: bytes) -> None:
+        raw = parse_stream_title(block)
+        if raw is None:
+            return
+        title = decode_title(raw)
+        if title != self._last:
+            self._last = title
+            self.on_title(title)
+
+
+class Relay:
+    """Serves one upstream Response to libVLC at `self.url` (http://127.0.0.1:PORT/)."""
+
+    def __init__(
+        self,
+        upstream: Response,
+        on_title: Callable[[str], None],
+        on_end: Callable[[str], None] | None = None,
+    ) -> None:
+        self.upstream = upstream
+        self.on_end = on_end
+        metaint = 0
+        try:
+            metaint = int(upstream.headers.get("icy-metaint", "0"))
+        except ValueError:
+            metaint = 0
+        self.demux = IcyDemuxer(metaint, on_title)
+        self.content_type = upstream.headers.get("content-type", "audio/mpeg")
+        self.bytes_in = 0
+        self.last_data = time.monotonic()
+        self._buf = bytearray()
+        self._cond = threading.Condition()
+        self._closed = False
+        self._eof = False
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(4)
+        self._listener.settimeout(0.5)
+        self.port = self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/stream"
+        self._clients: list[socket.socket] = []
+        threading.Thread(target=self._pump, name="relay-upstream", daemon=True).start()
+        threading.Thread(target=self._accept, name="relay-accept", daemon=True).start()
+
+    # upstream -> buffer
+    def _pump(self) -> None:
+        reason = "fin du flux"
+        try:
+            while not self._closed:
+                try:
+                    data = self.upstream.recv(16384)
+                except TimeoutError:
+                    continue  # silence: the watchdog decides, the socket stays open
+                if not data:
+                    break
+                self.bytes_in += len(data)
+                self.last_data = time.monotonic()
+                audio = self.demux.feed(data)
+                if audio:
+                    with self._cond:
+                        self._buf += audio
+                        if len(self._buf) > BUFFER_CAP:
+                            del self._buf[: len(self._buf) - BUFFER_CAP]
+                        self._cond.notify_all()
+        except OSError as exc:
+            reason = f"connexion coupée ({exc})"
+        finally:
+            with self._cond:
+                self._eof = True
+                self._cond.notify_all()
+            if not self._closed and self.on_end is not None:
+                self.on_end(reason)
+
+    # buffer -> libVLC
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        self._clients.append(conn)
+        try:
+            conn.settimeout(5)
+            req = b""
+            while b"\r\n\r\n" not in req and len(req) < 16384:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                req += chunk
+            conn.sendall(
+                (
+                    "HTTP/1.0 200 OK\r\n"
+                    f"Content-Type: {self.content_type}\r\n"
+                    "Cache-Control: no-cache\r\n\r\n"
+                ).encode("latin-1", "replace")
+            )
+            conn.settimeout(None)
+            while True:
+                with self._cond:
+                    while not self._buf and not self._eof and not self._closed:
+                        self._cond.wait(1.0)
+                    if self._closed or (self._eof and not self._buf):
+                        return
+                    data = bytes(self._buf)
+                    self._buf.clear()
+                conn.sendall(data)
+        except OSError:
+            pass
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
+            if conn in self._clients:
+                self._clients.remove(conn)
+
+    def seconds_since_data(self) -> float:
+        return time.monotonic() - self.last_data
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with self._cond:
+            self._cond.notify_all()
+        self.upstream.close()
+        try:
+            self._listener.close()
+        except OSError:
+            pass
+        for c in list(self._clients):
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+                c.close()
+            except OSError:
+                pass

@@ -1,0 +1,359 @@
+"""The main window: stations on the left, the player (card or video) in the middle with its bar,
+and the news on the right."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from maliradio import __version__
+from maliradio.catalog.models import Station
+from maliradio.playback.engine import PlayerEngine, State, Status
+from maliradio.settings import Settings
+from maliradio.ui.card import StationCard
+from maliradio.ui.dialogs import StationDialog
+from maliradio.ui.icons import icon
+from maliradio.ui.playerbar import PlayerBar
+from maliradio.ui.stations import StationList
+from maliradio.ui.tasks import run_task
+from maliradio.ui.video import VideoArea
+
+log = logging.getLogger("maliradio.ui")
+
+
+def _load_startup():
+    """Worker thread: read settings and the catalogue."""
+    from maliradio.catalog.stations import Catalog
+
+    return Settings.load(), Catalog.load()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, engine_factory=None) -> None:
+        super().__init__()
+        self.setWindowTitle("maliradio")
+        self.setWindowIcon(icon("maliradio"))
+        self.resize(1280, 760)
+        self.settings = Settings()
+        self.catalog = None
+        self.engine: PlayerEngine | None = None
+        self._engine_factory = engine_factory or (lambda: PlayerEngine())
+        self._engine_error = ""
+        self.ready = False  # settings and catalogue loaded
+
+        self.notice = QLabel(self)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "QLabel { background: #fef3c7; color: #78350f; padding: 6px; border-radius: 4px; }"
+        )
+        self.notice.hide()
+        self.stations = StationList(self)
+        self.card = StationCard(self)
+        self.video = VideoArea(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.card)
+        self.stack.addWidget(self.video)
+        self.bar = PlayerBar(self)
+        center = QWidget(self)
+        cl = QVBoxLayout(center)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.stack, 1)
+        cl.addWidget(self.bar)
+        self.news = self._make_news_pane()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.stations)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(self.news)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([260, 520, 500])
+        root = QWidget(self)
+        rl = QVBoxLayout(root)
+        rl.setContentsMargins(4, 4, 4, 4)
+        rl.addWidget(self.notice)
+        rl.addWidget(self.splitter, 1)
+        self.setCentralWidget(root)
+        self._make_menus()
+
+        self.stations.stationActivated.connect(self.play_station)
+        self.stations.favouriteToggled.connect(self._toggle_favourite)
+        self.stations.addRequested.connect(self._add_station)
+        self.stations.editRequested.connect(self._edit_station)
+        self.stations.removeRequested.connect(self._remove_station)
+        self.bar.playStopClicked.connect(self.toggle_play)
+        self.bar.retryClicked.connect(self._retry)
+        self.bar.volumeChanged.connect(self._volume_changed)
+        self.bar.muteToggled.connect(self._mute_toggled)
+        self.video.fullscreenToggled.connect(self._fullscreen)
+
+        run_task(_load_startup, on_success=self._loaded, on_error=self._load_failed)
+        # libVLC starts after the window is up: the first paint does not wait for it
+        QTimer.singleShot(0, self._start_engine)
+
+    # ---- set-up ----
+    def _make_news_pane(self) -> QWidget:
+        try:
+            from maliradio.ui.news_pane import NewsPane
+        except ImportError:
+            w = QLabel(self.tr("Actualités : bientôt disponibles"), self)
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            return w
+        return NewsPane(self.settings, self)
+
+    def _make_menus(self) -> None:
+        mb = self.menuBar()
+        m_file = mb.addMenu(self.tr("&Fichier"))
+        a_add = QAction(self.tr("Ajouter une station…"), self)
+        a_add.triggered.connect(self._add_station)
+        m_file.addAction(a_add)
+        a_quit = QAction(self.tr("Quitter"), self)
+        a_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        a_quit.triggered.connect(self.close)
+        m_file.addAction(a_quit)
+        m_play = mb.addMenu(self.tr("&Lecture"))
+        self.a_play = QAction(self.tr("Lecture / arrêt"), self)
+        self.a_play.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        self.a_play.triggered.connect(self.toggle_play)
+        m_play.addAction(self.a_play)
+        a_mute = QAction(self.tr("Couper le son"), self)
+        a_mute.setShortcut(QKeySequence(Qt.Key.Key_M))
+        a_mute.triggered.connect(self.bar.mute_button.toggle)
+        m_play.addAction(a_mute)
+        a_full = QAction(self.tr("Plein écran"), self)
+        a_full.setShortcut(QKeySequence(Qt.Key.Key_F))
+        a_full.triggered.connect(lambda: self._fullscreen(True))
+        m_play.addAction(a_full)
+        a_esc = QAction(self)
+        a_esc.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        a_esc.triggered.connect(lambda: self._fullscreen(False))
+        self.addAction(a_esc)
+        m_play.addSeparator()
+        self.a_resume = QAction(self.tr("Reprendre la dernière station au démarrage"), self)
+        self.a_resume.setCheckable(True)
+        self.a_resume.toggled.connect(self._resume_toggled)
+        m_play.addAction(self.a_resume)
+        m_help = mb.addMenu(self.tr("&Aide"))
+        a_about = QAction(self.tr("À propos de maliradio"), self)
+        a_about.triggered.connect(self._about)
+        m_help.addAction(a_about)
+        a_filter = QAction(self)
+        a_filter.setShortcut(QKeySequence.StandardKey.Find)
+        a_filter.triggered.connect(lambda: self.stations.filter.setFocus())
+        self.addAction(a_filter)
+
+    def _start_engine(self) -> None:
+        from maliradio.playback.bootstrap import LibVlcMissing
+
+        try:
+            self.engine = self._engine_factory()
+        except LibVlcMissing as exc:
+            self._engine_error = str(exc)
+            self.show_notice(
+                self.tr("Lecture impossible : %1 Les actualités restent disponibles.")
+                .replace("%1", str(exc))
+            )
+            return
+        self.engine.statusChanged.connect(self._on_status)
+        self.engine.titleChanged.connect(self.bar.set_title)
+        self.engine.set_volume(self.settings.volume)
+        self.engine.set_muted(self.settings.muted)
+        self._maybe_resume()
+
+    def _loaded(self, result) -> None:
+        self.settings, self.catalog = result
+        self.bar.set_volume(self.settings.volume, self.settings.muted)
+        self.a_resume.blockSignals(True)
+        self.a_resume.setChecked(self.settings.resume_last_station)
+        self.a_resume.blockSignals(False)
+        if self.engine is not None:
+            self.engine.set_volume(self.settings.volume)
+            self.engine.set_muted(self.settings.muted)
+        self._show_stations()
+        if self.catalog.errors:
+            lines = [str(e) for e in self.catalog.errors[:5]]
+            more = len(self.catalog.errors) - len(lines)
+            text = self.tr("Certaines stations n'ont pas pu être chargées :") + "\n• " + "\n• ".join(lines)
+            if more > 0:
+                text += "\n" + self.tr("… et %1 autre(s) erreur(s)").replace("%1", str(more))
+            self.show_notice(text)
+        if hasattr(self.news, "set_settings"):
+            self.news.set_settings(self.settings)
+        self.ready = True
+        self._maybe_resume()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        log.error("chargement : %s", exc, exc_info=exc)
+        self.show_notice(self.tr("Les stations n'ont pas pu être chargées : %1").replace("%1", str(exc)))
+        self.ready = True
+
+    def _maybe_resume(self) -> None:
+        if not (self.ready and self.engine and self.catalog):
+            return
+        if self.settings.resume_last_station and self.settings.last_station:
+            st = self.catalog.get(self.settings.last_station)
+            if st is not None and st.has_stream and self.engine.status.state is State.IDLE:
+                self.play_station(st)
+
+    def _show_stations(self) -> None:
+        if self.catalog is not None:
+            self.stations.set_stations(self.catalog.stations, set(self.settings.favourites))
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+
+    # ---- playing ----
+    def play_station(self, st: Station) -> None:
+        self.card.show_station(st)
+        if st.kind == "tv" and st.has_stream:
+            self.stack.setCurrentWidget(self.video)
+        else:
+            self.stack.setCurrentWidget(self.card)
+        if self.engine is None:
+            if self._engine_error:
+                self.show_notice(self._engine_error)
+            return
+        if st.kind == "tv":
+            self.engine.set_video_window(self.video.handle())
+        self.engine.play_station(st)
+        self.settings.last_station = st.id
+        self._save_settings()
+
+    def toggle_play(self) -> None:
+        if self.engine is None:
+            return
+        st = self.engine.status
+        if st.state in (State.CONNECTING, State.BUFFERING, State.PLAYING, State.RECONNECTING):
+            self.engine.stop()
+        elif self.engine.station is not None:
+            self.play_station(self.engine.station)
+
+    def _retry(self) -> None:
+        if self.engine is not None:
+            self.engine.retry()
+
+    def _on_status(self, st: Status) -> None:
+        self.bar.set_status(st)
+        if st.state in (State.STOPPED, State.ERROR) and self.isFullScreen():
+            self._fullscreen(False)
+
+    def _volume_changed(self, value: int) -> None:
+        self.settings.volume = value
+        if self.engine is not None:
+            self.engine.set_volume(value)
+        self._save_settings_later()
+
+    def _mute_toggled(self, on: bool) -> None:
+        self.settings.muted = on
+        if self.engine is not None:
+            self.engine.set_muted(on)
+        self._save_settings_later()
+
+    def _resume_toggled(self, on: bool) -> None:
+        self.settings.resume_last_station = on
+        self._save_settings()
+
+    def _fullscreen(self, on: bool) -> None:
+        if on and self.stack.currentWidget() is self.video and not self.isFullScreen():
+            for w in (self.stations, self.news, self.bar, self.menuBar()):
+                w.hide()
+            self.notice_was_visible = self.notice.isVisible()
+            self.notice.hide()
+            self.showFullScreen()
+            self.video.setFocus()
+        elif self.isFullScreen():
+            for w in (self.stations, self.news, self.bar, self.menuBar()):
+                w.show()
+            if getattr(self, "notice_was_visible", False):
+                self.notice.show()
+            self.showNormal()
+
+    # ---- favourites and user stations ----
+    def _toggle_favourite(self, station_id: str, on: bool) -> None:
+        favs = [f for f in self.settings.favourites if f != station_id]
+        if on:
+            favs.insert(0, station_id)
+        self.settings.favourites = favs
+        self._show_stations()
+        self._save_settings()
+
+    def _add_station(self) -> None:
+        self._station_dialog(None)
+
+    def _edit_station(self, st: Station) -> None:
+        self._station_dialog(st)
+
+    def _station_dialog(self, st: Station | None) -> None:
+        if self.catalog is None:
+            return
+        dlg = StationDialog(st, self)
+        while dlg.exec():
+            v = dlg.values()
+            try:
+                if st is None:
+                    self.catalog.add_user_station(v["name"], v["url"], v["kind"], v["country"])
+                else:
+                    self.catalog.update_user_station(st.id, **v)
+            except (ValueError, OSError) as exc:
+                dlg.show_error(str(exc))
+                continue
+            self._show_stations()
+            return
+
+    def _remove_station(self, st: Station) -> None:
+        if self.catalog is None:
+            return
+        try:
+            self.catalog.remove_user_station(st.id)
+        except (ValueError, OSError) as exc:
+            self.show_notice(str(exc))
+        self._show_stations()
+
+    # ---- settings ----
+    def _save_settings(self) -> None:
+        snapshot = Settings(**{k: (list(v) if isinstance(v, list) else v)
+                               for k, v in vars(self.settings).items()})
+        run_task(snapshot.save, on_error=lambda e: log.warning("réglages non enregistrés : %s", e))
+
+    def _save_settings_later(self) -> None:
+        if not hasattr(self, "_save_timer"):
+            self._save_timer = QTimer(self)
+            self._save_timer.setSingleShot(True)
+            self._save_timer.setInterval(500)
+            self._save_timer.timeout.connect(self._save_settings)
+        self._save_timer.start()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("À propos de maliradio"),
+            self.tr("maliradio %1\nRadios, télévisions et actualités du Mali, "
+                    "du Burkina Faso et du Niger.").replace("%1", __version__),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if hasattr(self, "_save_timer"):
+            self._save_timer.stop()
+        try:
+            if self.ready:
+                self.settings.save()
+        except OSError as exc:
+            log.warning("réglages non enregistrés : %s", exc)
+        if self.engine is not None:
+            self.engine.shutdown()
+            self.engine = None
+        if hasattr(self.news, "shutdown"):
+            self.news.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,119 @@
+"""The player bar: play/stop, volume, mute, status text, now playing, retry on error."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from maliradio.playback.engine import State, Status
+from maliradio.ui.icons import icon
+
+
+class PlayerBar(QWidget):
+    playStopClicked = Signal()
+    retryClicked = Signal()
+    volumeChanged = Signal(int)
+    muteToggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.play_button = QToolButton(self)
+        self.play_button.setIcon(icon("play"))
+        self.play_button.setIconSize(self.play_button.iconSize() * 1.5)
+        self.play_button.setAccessibleName(self.tr("Lecture"))
+        self.play_button.setToolTip(self.tr("Lecture / arrêt (Espace)"))
+        self.play_button.setEnabled(False)
+        self.status_label = QLabel(self.tr("Choisissez une station"), self)
+        self.status_label.setAccessibleName(self.tr("État du lecteur"))
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title_label = QLabel("", self)
+        self.title_label.setAccessibleName(self.tr("Titre en cours"))
+        f = self.title_label.font()
+        f.setBold(True)
+        self.title_label.setFont(f)
+        for lab in (self.status_label, self.title_label):
+            lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.retry_button = QPushButton(self.tr("Réessayer"), self)
+        self.retry_button.hide()
+        self.mute_button = QToolButton(self)
+        self.mute_button.setCheckable(True)
+        self.mute_button.setIcon(icon("volume"))
+        self.mute_button.setAccessibleName(self.tr("Couper le son"))
+        self.mute_button.setToolTip(self.tr("Couper le son (M)"))
+        self.volume = QSlider(Qt.Orientation.Horizontal, self)
+        self.volume.setRange(0, 100)
+        self.volume.setFixedWidth(120)
+        self.volume.setAccessibleName(self.tr("Volume"))
+        self.volume.setToolTip(self.tr("Volume"))
+        texts = QVBoxLayout()
+        texts.setSpacing(0)
+        texts.addWidget(self.title_label)
+        texts.addWidget(self.status_label)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 4, 6, 4)
+        lay.addWidget(self.play_button)
+        lay.addLayout(texts, 1)
+        lay.addWidget(self.retry_button)
+        lay.addWidget(self.mute_button)
+        lay.addWidget(self.volume)
+        self._status = Status()
+        self._deadline = 0.0
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._refresh_text)
+        self.play_button.clicked.connect(self.playStopClicked)
+        self.retry_button.clicked.connect(self.retryClicked)
+        self.volume.valueChanged.connect(self.volumeChanged)
+        self.mute_button.toggled.connect(self._mute)
+
+    def set_volume(self, value: int, muted: bool) -> None:
+        self.volume.setValue(value)
+        self.mute_button.setChecked(muted)
+        self.mute_button.setIcon(icon("mute" if muted else "volume"))
+
+    def _mute(self, on: bool) -> None:
+        self.mute_button.setIcon(icon("mute" if on else "volume"))
+        self.muteToggled.emit(on)
+
+    def set_status(self, st: Status) -> None:
+        self._status = st
+        active = st.state in (State.CONNECTING, State.BUFFERING, State.PLAYING, State.RECONNECTING)
+        self.play_button.setEnabled(st.station_id is not None)
+        self.play_button.setIcon(icon("stop" if active else "play"))
+        self.play_button.setAccessibleName(self.tr("Arrêt") if active else self.tr("Lecture"))
+        self.retry_button.setVisible(st.state is State.ERROR and st.station_id is not None)
+        if st.state is State.RECONNECTING:
+            self._deadline = time.monotonic() + st.retry_in
+            self._countdown.start()
+        else:
+            self._countdown.stop()
+        if not active:
+            self.title_label.clear()
+        self._refresh_text()
+
+    def _refresh_text(self) -> None:
+        st = self._status
+        if st.state is State.RECONNECTING:
+            from dataclasses import replace
+
+            st = replace(st, retry_in=max(0.0, self._deadline - time.monotonic()))
+        self.status_label.setText(st.text())
+        self.status_label.setToolTip(st.url)
+
+    def set_title(self, title: str) -> None:
+        self.title_label.setText(title)
+        self.title_label.setToolTip(title)
+
+    def status_text(self) -> str:
+        return self.status_label.text()

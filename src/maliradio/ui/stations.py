@@ -1,0 +1,239 @@
+"""The station list: grouped by country, TV and radio told apart, favourites first, a filter."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QAction, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from maliradio import paths
+from maliradio.catalog.models import Station
+from maliradio.ui.icons import icon
+from maliradio.ui.tasks import run_task
+
+log = logging.getLogger("maliradio.ui")
+
+ROLE_ID = Qt.ItemDataRole.UserRole
+
+
+def country_label(code: str) -> str:
+    tr = QCoreApplication.translate
+    return {
+        "ML": tr("Stations", "Mali"),
+        "BF": tr("Stations", "Burkina Faso"),
+        "NE": tr("Stations", "Niger"),
+        "INT": tr("Stations", "International"),
+    }.get(code, code)
+
+
+def logo_path(url: str) -> Path:
+    ext = Path(url.split("?", 1)[0]).suffix.lower()
+    if ext not in (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp"):
+        ext = ".img"
+    return paths.logo_cache_dir() / (hashlib.sha1(url.encode()).hexdigest()[:20] + ext)
+
+
+def fetch_logo(url: str) -> Path | None:
+    """Download a station logo once into the cache (worker thread)."""
+    dest = logo_path(url)
+    if dest.exists():
+        return dest
+    import httpx
+
+    from maliradio import __version__
+
+    with httpx.Client(
+        timeout=httpx.Timeout(10.0), follow_redirects=True,
+        headers={"User-Agent": f"maliradio/{__version__}"},
+    ) as client:
+        resp = client.get(url)
+        resp.raise_for_status()
+        data = resp.content[: 2 * 1024 * 1024]
+    from PySide6.QtGui import QImage  # QImage, unlike QPixmap, is safe off the GUI thread
+
+    img = QImage()
+    if not img.loadFromData(data):
+        raise ValueError("logo illisible")
+    tmp = dest.with_suffix(dest.suffix + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(dest)
+    return dest
+
+
+class StationList(QWidget):
+    stationActivated = Signal(object)  # Station
+    favouriteToggled = Signal(str, bool)
+    addRequested = Signal()
+    editRequested = Signal(object)
+    removeRequested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText(self.tr("Filtrer les stations…"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName(self.tr("Filtrer les stations"))
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(8)
+        self.tree.setAccessibleName(self.tr("Stations"))
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.add_button = QPushButton(self.tr("Ajouter une station…"), self)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.filter)
+        lay.addWidget(self.tree, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        lay.addLayout(row)
+        self._stations: list[Station] = []
+        self._favourites: set[str] = set()
+        self._logos: dict[str, QIcon] = {}
+        self._asked: set[str] = set()
+        self.filter.textChanged.connect(self._apply_filter)
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemClicked.connect(self._activated)
+        self.tree.customContextMenuRequested.connect(self._menu)
+        self.add_button.clicked.connect(self.addRequested)
+
+    def set_stations(self, stations: list[Station], favourites: set[str]) -> None:
+        self._stations = list(stations)
+        self._favourites = set(favourites)
+        self._rebuild()
+
+    def station_item(self, station_id: str) -> QTreeWidgetItem | None:
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                if group.child(j).data(0, ROLE_ID) == station_id:
+                    return group.child(j)
+        return None
+
+    def _rebuild(self) -> None:
+        self.tree.clear()
+        groups: list[tuple[str, list[Station]]] = []
+        favs = [s for s in self._stations if s.id in self._favourites]
+        if favs:
+            groups.append((self.tr("Favoris"), favs))
+        for code in ("ML", "BF", "NE", "INT"):
+            members = [s for s in self._stations if s.country == code and s.id not in self._favourites]
+            if members:
+                groups.append((country_label(code), members))
+        for label, members in groups:
+            group = QTreeWidgetItem([label])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            f = group.font(0)
+            f.setBold(True)
+            group.setFont(0, f)
+            self.tree.addTopLevelItem(group)
+            members.sort(key=lambda s: (s.kind != "tv", s.name.lower()))
+            for st in members:
+                group.addChild(self._make_item(st))
+            group.setExpanded(True)
+        self._apply_filter(self.filter.text())
+
+    def _make_item(self, st: Station) -> QTreeWidgetItem:
+        text = st.name
+        if st.id in self._favourites:
+            text = "★ " + text
+        if not st.has_stream:
+            text += "  " + self.tr("(aucun flux connu)")
+        item = QTreeWidgetItem([text])
+        item.setData(0, ROLE_ID, st.id)
+        kind = self.tr("Télévision") if st.kind == "tv" else self.tr("Radio")
+        tip = f"{st.name} — {kind}"
+        if st.note:
+            tip += "\n" + st.note
+        item.setToolTip(0, tip)
+        item.setIcon(0, self._logos.get(st.id) or icon("tv" if st.kind == "tv" else "radio"))
+        if not st.has_stream:
+            item.setForeground(0, self.palette().placeholderText())
+        if st.logo and st.id not in self._logos:
+            self._load_logo(st)
+        return item
+
+    def _load_logo(self, st: Station) -> None:
+        assert st.logo
+        cached = logo_path(st.logo)
+        if cached.exists():
+            self._set_logo(st.id, cached)
+            return
+        if st.logo in self._asked:
+            return
+        self._asked.add(st.logo)
+        run_task(
+            fetch_logo,
+            st.logo,
+            on_success=lambda p, sid=st.id: p and self._set_logo(sid, p),
+            on_error=lambda exc, url=st.logo: log.info("logo %s non chargé : %s", url, exc),
+        )
+
+    def _set_logo(self, station_id: str, path: Path) -> None:
+        pm = QPixmap(str(path))
+        if pm.isNull():
+            return
+        ic = QIcon(pm)
+        self._logos[station_id] = ic
+        item = self.station_item(station_id)
+        if item is not None:
+            item.setIcon(0, ic)
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        by_id = {s.id: s for s in self._stations}
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            visible = 0
+            for j in range(group.childCount()):
+                child = group.child(j)
+                st = by_id.get(child.data(0, ROLE_ID))
+                hay = f"{st.name} {st.id} {' '.join(st.languages)}".lower() if st else ""
+                hide = bool(needle) and needle not in hay and needle not in group.text(0).lower()
+                child.setHidden(hide)
+                visible += not hide
+            group.setHidden(visible == 0)
+
+    def _station_at(self, item: QTreeWidgetItem | None) -> Station | None:
+        if item is None:
+            return None
+        sid = item.data(0, ROLE_ID)
+        return next((s for s in self._stations if s.id == sid), None)
+
+    def _activated(self, item: QTreeWidgetItem, _col: int = 0) -> None:
+        st = self._station_at(item)
+        if st is not None:
+            self.stationActivated.emit(st)
+
+    def _menu(self, pos) -> None:
+        st = self._station_at(self.tree.itemAt(pos))
+        if st is None:
+            return
+        menu = QMenu(self)
+        fav = st.id in self._favourites
+        a_fav = QAction(
+            self.tr("Retirer des favoris") if fav else self.tr("Ajouter aux favoris"), menu
+        )
+        a_fav.triggered.connect(lambda: self.favouriteToggled.emit(st.id, not fav))
+        menu.addAction(a_fav)
+        if st.user:
+            a_edit = QAction(self.tr("Modifier…"), menu)
+            a_edit.triggered.connect(lambda: self.editRequested.emit(st))
+            a_del = QAction(self.tr("Supprimer"), menu)
+            a_del.triggered.connect(lambda: self.removeRequested.emit(st))
+            menu.addAction(a_edit)
+            menu.addAction(a_del)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
