@@ -98,3 +98,9 @@ def resources_dir() -> Path:
 
 def resource(name: str) -> Path:
     return resources_dir() / name
+
+
+def offline() -> bool:
+    """MALIRADIO_OFFLINE=1: no network use the user did not ask for (logos, automatic news
+    refresh). For metered links, and for the tests, which must never reach the internet."""
+    return os.environ.get("MALIRADIO_OFFLINE", "") not in ("", "0")

@@ -135,10 +135,15 @@ class PlayerEngine(QObject):
         args = bootstrap.vlc_args()
         if not video:
             args.append("--no-video")
+        elif sys.platform.startswith("linux"):
+            args.append("--no-xlib")  # Qt owns the Xlib connection
         self.instance = self.vlc.Instance(args)
         if self.instance is None:
             raise bootstrap.LibVlcMissing("libVLC n'a pas démarré (arguments : %s)" % args)
         self.player = self.instance.media_player_new()
+        # keys and clicks on the video go to Qt (fullscreen, shortcuts), not to libVLC
+        self.player.video_set_key_input(False)
+        self.player.video_set_mouse_input(False)
         self._status = Status()
         self._title = ""
         self._station: Station | None = None
@@ -175,6 +180,8 @@ class PlayerEngine(QObject):
         self._retry_timer.timeout.connect(self._start_attempt)
         self._callbacks = []  # keep ctypes callbacks alive
         ev = self.vlc.EventType
+        self._ev_buffering = ev.MediaPlayerBuffering.value
+        self._ev_meta = ev.MediaMetaChanged.value
         em = self.player.event_manager()
         for etype in (
             ev.MediaPlayerOpening,
@@ -190,9 +197,9 @@ class PlayerEngine(QObject):
     # ---- libVLC thread side: only hand the event over ----
     def _make_callback(self):
         def callback(event, *_args):
-            etype = int(event.type.value) if hasattr(event.type, "value") else int(event.type)
+            etype = event.type.value
             value = None
-            if etype == int(self.vlc.EventType.MediaPlayerBuffering):
+            if etype == self._ev_buffering:
                 value = float(event.u.new_cache)
             self._vlcEvent.emit(self._gen, etype, value)
 
@@ -200,7 +207,7 @@ class PlayerEngine(QObject):
 
     def _meta_callback(self, gen: int):
         def callback(event, *_args):
-            self._vlcEvent.emit(gen, int(self.vlc.EventType.MediaMetaChanged), None)
+            self._vlcEvent.emit(gen, self._ev_meta, None)
 
         return callback
 
@@ -240,6 +247,14 @@ class PlayerEngine(QObject):
         self._reset()
         if self._station is not None:
             self._set(State.STOPPED)
+
+    @property
+    def volume(self) -> int:
+        return self._volume
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
 
     def set_volume(self, volume: int) -> None:
         self._volume = max(0, min(100, int(volume)))
@@ -394,7 +409,7 @@ class PlayerEngine(QObject):
         if gen != self._gen:
             return
         ev = self.vlc.EventType
-        if etype == int(ev.MediaPlayerBuffering):
+        if etype == ev.MediaPlayerBuffering.value:
             self._buffer = float(value or 0.0)
             if self._buffer >= 100.0:
                 if self._vlc_playing:
@@ -403,17 +418,17 @@ class PlayerEngine(QObject):
                 pct = int(self._buffer)
                 if self._status.state is not State.BUFFERING or self._status.percent != pct:
                     self._set(State.BUFFERING, percent=pct, url=self._status.url)
-        elif etype == int(ev.MediaPlayerPlaying):
+        elif etype == ev.MediaPlayerPlaying.value:
             self._vlc_playing = True
             self.player.audio_set_volume(self._volume)
             self.player.audio_set_mute(self._muted)
             if self._buffer >= 100.0:
                 self._on_playing()
-        elif etype == int(ev.MediaPlayerEncounteredError):
+        elif etype == ev.MediaPlayerEncounteredError.value:
             self._fail(self.tr("Le flux n'a pas pu être lu"))
-        elif etype == int(ev.MediaPlayerEndReached):
+        elif etype == ev.MediaPlayerEndReached.value:
             self._fail(self.tr("Le flux s'est interrompu"))
-        elif etype == int(ev.MediaMetaChanged) and self._media is not None:
+        elif etype == ev.MediaMetaChanged.value and self._media is not None:
             now = self._media.get_meta(self.vlc.Meta.NowPlaying)
             if now:
                 self._set_title(" ".join(str(now).split()))

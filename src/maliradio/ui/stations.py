@@ -172,7 +172,7 @@ class StationList(QWidget):
         if cached.exists():
             self._set_logo(st.id, cached)
             return
-        if st.logo in self._asked:
+        if st.logo in self._asked or paths.offline():
             return
         self._asked.add(st.logo)
         run_task(

@@ -54,11 +54,13 @@ class _Task(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn(*self.args, **self.kwargs)
+            result, error = self.fn(*self.args, **self.kwargs), None
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
-            self.bridge.done.emit(None, exc)
-        else:
-            self.bridge.done.emit(result, None)
+            result, error = None, exc
+        try:
+            self.bridge.done.emit(result, error)
+        except RuntimeError:
+            pass  # the application is shutting down: nobody is left to tell
 
 
 def run_task(

@@ -1,0 +1,132 @@
+"""The player against real streams served on 127.0.0.1, through real libVLC."""
+
+from __future__ import annotations
+
+import pytest
+from streamservers import (
+    IcecastServer,
+    SilentServer,
+    dead_url,
+    make_asx,
+    make_m3u,
+    make_pls,
+    make_xspf,
+)
+
+from maliradio.catalog.models import Station, StreamRef
+from maliradio.playback.engine import State
+
+
+def station(*urls: str, kind: str = "radio") -> Station:
+    return Station(
+        id="test", name="Radio Test", country="ML", kind=kind, streams=[StreamRef(u) for u in urls]
+    )
+
+
+def test_icecast_plays_and_shows_both_accented_titles(engine, rec, icecast, qtbot):
+    engine.play_url(icecast.url())
+    rec.wait_state(qtbot, State.PLAYING, timeout=10)
+    assert rec.states[0] == "connecting"
+    assert "error" not in rec.states
+    # the server changes title every 2 s: one sent as UTF-8, one as Latin-1
+    qtbot.waitUntil(lambda: len(set(rec.titles)) >= 2, timeout=10000)
+    assert set(rec.titles[:2]) == {"Salif Keïta – Mandjou", "Oumou Sangaré - Wassoulou"}
+    assert engine.title in rec.titles
+    # one connection only: the titles ride on the audio connection
+    assert icecast.connections[icecast.path] == 1
+
+
+def test_hls_plays(engine, rec, hls_server, qtbot):
+    engine.play_url(hls_server.url("/index.m3u8"))
+    rec.wait_state(qtbot, State.PLAYING, timeout=10)
+    assert rec.states[0] == "connecting"
+    assert "error" not in rec.states
+
+
+@pytest.mark.parametrize(
+    "name,maker,ctype",
+    [
+        ("list.pls", make_pls, "audio/x-scpls"),
+        ("list.m3u", make_m3u, "audio/x-mpegurl"),
+        ("list.xspf", make_xspf, "application/xspf+xml"),
+        ("list.asx", make_asx, "video/x-ms-asf"),
+        # a plain list of streams served as if it were HLS: told apart by its content
+        ("list.m3u8", make_m3u, "application/vnd.apple.mpegurl"),
+    ],
+)
+def test_playlist_with_dead_first_entry_plays_the_second(
+    engine, rec, icecast, static_server, qtbot, name, maker, ctype
+):
+    static_server.add_route("/" + name, maker([dead_url(), icecast.url()]), ctype)
+    engine.play_url(static_server.url("/" + name))
+    rec.wait_state(qtbot, State.PLAYING, timeout=10)
+    assert rec.statuses[-1].url == icecast.url()
+    qtbot.waitUntil(lambda: bool(rec.titles), timeout=6000)
+    assert rec.titles[0] in ("Salif Keïta – Mandjou", "Oumou Sangaré - Wassoulou")
+
+
+def test_dead_first_url_falls_back_quickly(engine, rec, icecast, qtbot):
+    engine.play_station(station(dead_url(), icecast.url()))
+    rec.wait_state(qtbot, State.PLAYING, timeout=8)
+    assert "error" not in rec.states
+    playing_at = rec.times[rec.states.index("playing")]
+    assert playing_at < 5.0, f"fallback took {playing_at:.1f} s"
+
+
+def test_all_urls_dead_gives_a_plain_error(engine, rec, qtbot):
+    engine.play_station(station(dead_url(), dead_url()))
+    rec.wait_state(qtbot, State.ERROR, timeout=10)
+    err = rec.statuses[-1]
+    assert err.state is State.ERROR
+    assert "Aucun des 2 flux ne répond" in err.message
+    assert "playing" not in rec.states
+
+
+def test_station_without_stream_says_so(engine, rec, qtbot):
+    engine.play_station(station())
+    assert rec.statuses[-1].state is State.ERROR
+    assert rec.statuses[-1].message == "Aucun flux connu pour cette station"
+
+
+def test_stream_that_goes_silent_comes_back_by_itself(engine, rec, icecast, qtbot):
+    engine.play_url(icecast.url())
+    rec.wait_state(qtbot, State.PLAYING, timeout=10)
+    n = len(rec.statuses)
+    icecast.stall()  # socket stays open, nothing is sent: libVLC itself says nothing
+    rec.wait_state(qtbot, State.RECONNECTING, timeout=12, after=n)
+    recon = next(s for s in rec.statuses[n:] if s.state is State.RECONNECTING)
+    assert recon.attempt == 1 and recon.retry_in > 0
+    assert recon.message == "Le flux ne transmet plus rien"
+    icecast.resume()
+    m = len(rec.statuses)
+    rec.wait_state(qtbot, State.PLAYING, timeout=12, after=m)
+    assert icecast.connections[icecast.path] >= 2
+
+
+def test_stream_cut_mid_way_reconnects(engine, rec, mp3_file, qtbot):
+    with IcecastServer(mp3_file, cut_after_bytes=120_000) as server:  # ~7 s of audio
+        engine.play_url(server.url())
+        rec.wait_state(qtbot, State.PLAYING, timeout=10)
+        n = len(rec.statuses)
+        rec.wait_state(qtbot, State.RECONNECTING, timeout=20, after=n)
+        m = len(rec.statuses)
+        rec.wait_state(qtbot, State.PLAYING, timeout=12, after=m)
+        assert server.connections[server.path] >= 2
+
+
+def test_server_that_never_sends_audio_ends_in_error(engine, rec, qtbot):
+    with SilentServer() as silent:
+        engine.play_url(silent.url("/live"))
+        rec.wait_state(qtbot, State.ERROR, timeout=20)
+    assert "playing" not in rec.states
+    assert rec.statuses[-1].message.startswith("Le flux ne répond pas")
+
+
+def test_stop_then_play_again(engine, rec, icecast, qtbot):
+    engine.play_url(icecast.url())
+    rec.wait_state(qtbot, State.PLAYING, timeout=10)
+    engine.stop()
+    assert rec.statuses[-1].state is State.STOPPED
+    n = len(rec.statuses)
+    engine.retry()
+    rec.wait_state(qtbot, State.PLAYING, timeout=10, after=n)

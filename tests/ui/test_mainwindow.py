@@ -1,0 +1,118 @@
+"""The window as a user sees it: pick a station, read the status line, come back later."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from maliradio.ui.mainwindow import MainWindow
+
+
+def write_user_stations(data) -> Path:
+    cfg = Path(os.environ["MALIRADIO_HOME"]) / "config"
+    cfg.mkdir(parents=True, exist_ok=True)
+    path = cfg / "stations.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return path
+
+
+def open_window(qtbot) -> MainWindow:
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.ready and win.engine is not None, timeout=10000)
+    return win
+
+
+def close_window(win: MainWindow) -> None:
+    win.close()
+
+
+def click_station(qtbot, win: MainWindow, station_id: str) -> None:
+    item = win.stations.station_item(station_id)
+    assert item is not None, f"{station_id} not in the list"
+    rect = win.stations.tree.visualItemRect(item)
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(win.stations.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_choosing_a_station_plays_it_and_status_follows(qtbot, icecast):
+    write_user_stations({"version": 1, "stations": [{
+        "id": "user-test", "name": "Radio Test Bamako", "country": "ML", "kind": "radio",
+        "streams": [{"url": icecast.url()}]}]})
+    win = open_window(qtbot)
+    seen: list[str] = []
+    win.engine.statusChanged.connect(lambda st: seen.append(win.bar.status_text()))
+    click_station(qtbot, win, "user-test")
+    qtbot.waitUntil(lambda: win.bar.status_text() == "En lecture : Radio Test Bamako", timeout=10000)
+    assert seen[0] == "Connexion à Radio Test Bamako…"
+    qtbot.waitUntil(lambda: win.bar.title_label.text() != "", timeout=8000)
+    assert win.bar.title_label.text() in ("Salif Keïta – Mandjou", "Oumou Sangaré - Wassoulou")
+    assert win.card.name.text() == "Radio Test Bamako"
+    # stop from the bar
+    win.bar.play_button.click()
+    assert win.bar.status_text() == "Arrêté"
+    close_window(win)
+
+
+def test_dead_station_shows_error_and_retry(qtbot):
+    write_user_stations({"version": 1, "stations": [{
+        "id": "user-dead", "name": "Radio Morte", "country": "NE", "kind": "radio",
+        "streams": [{"url": "http://127.0.0.1:9/"}]}]})
+    win = open_window(qtbot)
+    win.engine.policy.backoff_base = 0.2
+    click_station(qtbot, win, "user-dead")
+    qtbot.waitUntil(lambda: win.bar.retry_button.isVisible(), timeout=15000)
+    assert win.bar.status_text().startswith("Le flux ne répond pas")
+    close_window(win)
+
+
+def test_volume_and_mute_survive_a_restart(qtbot):
+    win = open_window(qtbot)
+    win.bar.volume.setValue(33)
+    win.bar.mute_button.setChecked(True)
+    close_window(win)
+    win2 = open_window(qtbot)
+    assert win2.bar.volume.value() == 33
+    assert win2.bar.mute_button.isChecked()
+    assert win2.engine.volume == 33 and win2.engine.muted  # what libVLC is given on play
+    close_window(win2)
+
+
+def test_malformed_user_file_leaves_the_app_usable(qtbot):
+    path = write_user_stations('{"version": 1, "stations": [{"id": "x", "name": ')
+    win = open_window(qtbot)
+    assert win.notice.isVisible()
+    assert path.name in win.notice.text()
+    # the bundled catalogue is still there
+    assert win.stations.station_item("ortm1") is not None
+    close_window(win)
+
+
+def test_filter_and_groups(qtbot):
+    win = open_window(qtbot)
+    tree = win.stations.tree
+    groups = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert groups[:3] == ["Mali", "Burkina Faso", "Niger"]
+    win.stations.filter.setText("sahel")
+    visible = [
+        tree.topLevelItem(i).child(j).text(0)
+        for i in range(tree.topLevelItemCount())
+        if not tree.topLevelItem(i).isHidden()
+        for j in range(tree.topLevelItem(i).childCount())
+        if not tree.topLevelItem(i).child(j).isHidden()
+    ]
+    assert any("Sahel" in v for v in visible)
+    assert not any("ORTM" in v for v in visible)
+    close_window(win)
+
+
+def test_favourite_goes_first(qtbot):
+    win = open_window(qtbot)
+    win._toggle_favourite("tele-sahel", True)
+    tree = win.stations.tree
+    assert tree.topLevelItem(0).text(0) == "Favoris"
+    assert tree.topLevelItem(0).child(0).data(0, 256) == "tele-sahel"
+    close_window(win)
