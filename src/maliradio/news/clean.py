@@ -1,0 +1,416 @@
+"""Make article HTML safe and readable offline.
+
+- `sanitize`: nh3 allowlist (no scripts, iframes, forms, event handlers, styles, javascript: links).
+- `prepare_html`: sanitize, make links absolute, drop tracking pixels, list the images to download.
+- `localize_images`: point every image at the local cache (`cache:NAME`); an image that could
+  not be cached is removed, so nothing is ever loaded from the network at display time.
+- `paragraph_keys` / `strip_boilerplate`: the paragraphs a source repeats in many articles
+  (share prompts, "suivez-nous", footers) are recognised by hash and dropped.
+- `extract_main`: main text of a web page (readability-lxml, imported only when needed).
+
+lxml is imported lazily: these functions run during a refresh, never at startup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as htmlmod
+import re
+import struct
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+
+CACHE_PREFIX = "cache:"
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+# Removed together with everything inside them (their content is no article text).
+DROP_WITH_CONTENT = {
+    "script", "style", "iframe", "noscript", "object", "embed", "form", "button", "select",
+    "textarea", "template", "svg", "math", "video", "audio", "canvas", "head", "title",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    # data-* lazy-loading attributes are kept only until `prepare_html` promotes them to src.
+    "img": {"src", "alt", "title", "width", "height", "data-src", "data-lazy-src", "data-original"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+BLOCK_TAGS = {
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt",
+    "dd", "td", "th", "caption", "figure", "div", "ul", "ol", "dl", "table", "tr", "hr",
+}  # fmt: skip
+LEAF_CANDIDATES = {
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd",
+    "td", "th", "caption", "figure", "div",
+}  # fmt: skip
+
+MAX_IMAGES_PER_ARTICLE = 12
+
+
+def sanitize(html: str) -> str:
+    """The allowlist pass: safe to show whatever came in."""
+    if not html:
+        return ""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+    )
+
+
+def escape_text(text: str) -> str:
+    """Plain text (e.g. a text/plain summary) as HTML paragraphs."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+    return "".join(f"<p>{htmlmod.escape(p)}</p>" for p in parts)
+
+
+# --- lxml helpers -------------------------------------------------------------------------
+
+
+def _parse_fragment(html: str) -> Any:
+    import lxml.html
+
+    return lxml.html.fragment_fromstring(html or "", create_parent="div")
+
+
+def _serialize(root: Any) -> str:
+    import lxml.html
+
+    out = [htmlmod.escape(root.text)] if root.text else []
+    for child in root:
+        out.append(lxml.html.tostring(child, encoding="unicode", method="html"))
+    return "".join(out).strip()
+
+
+def _is_pixel(img: Any) -> bool:
+    def num(name: str) -> int | None:
+        m = re.match(r"\s*(\d+)", img.get(name) or "")
+        return int(m.group(1)) if m else None
+
+    w, h = num("width"), num("height")
+    return w is not None and h is not None and w <= 2 and h <= 2
+
+
+def _paragraphize(root: Any) -> None:
+    """Wrap runs of bare text and inline elements at top level into <p>, so every piece of text
+    sits in a block that boilerplate detection can see."""
+    import lxml.html
+
+    def is_block(el: Any) -> bool:
+        return isinstance(el.tag, str) and el.tag in BLOCK_TAGS
+
+    children = list(root)
+    if not (root.text and root.text.strip()) and all(
+        is_block(c) and not (c.tail and c.tail.strip()) for c in children
+    ):
+        return
+    new_children: list[Any] = []
+    run: Any = None
+
+    def flush() -> None:
+        nonlocal run
+        if run is not None and (run.text_content().strip() or run.find(".//img") is not None):
+            new_children.append(run)
+        run = None
+
+    def add_text(text: str | None) -> None:
+        nonlocal run
+        if not text:
+            return
+        if run is None:
+            run = lxml.html.Element("p")
+        if len(run):
+            last = run[-1]
+            last.tail = (last.tail or "") + text
+        else:
+            run.text = (run.text or "") + text
+
+    add_text(root.text)
+    root.text = None
+    for child in children:
+        tail = child.tail
+        child.tail = None
+        root.remove(child)
+        if is_block(child) or child.tag == "br":
+            if child.tag == "br" and run is not None:
+                # a double <br> ends the paragraph; a single one stays inside it
+                run.append(child)
+            else:
+                flush()
+                if child.tag != "br":
+                    new_children.append(child)
+        else:
+            if run is None:
+                run = lxml.html.Element("p")
+            run.append(child)
+        add_text(tail)
+    flush()
+    for c in new_children:
+        root.append(c)
+
+
+def prepare_html(html: str, base_url: str, title: str = "") -> tuple[str, list[str]]:
+    """Sanitize, make links and images absolute, drop tracking pixels and lazy-load stubs,
+    remove a leading heading that repeats the title. Returns (html, image URLs to download)."""
+    clean = sanitize(html)
+    if not clean.strip():
+        return "", []
+    root = _parse_fragment(clean)
+    images: list[str] = []
+    for img in list(root.iter("img")):
+        src = img.get("src") or ""
+        for lazy in ("data-src", "data-lazy-src", "data-original"):
+            if img.get(lazy) and (not src or src.startswith("data:")):
+                src = img.get(lazy) or ""
+            img.attrib.pop(lazy, None)
+        url = urljoin(base_url, src.strip()) if src.strip() else ""
+        if not url or urlsplit(url).scheme not in ("http", "https") or _is_pixel(img):
+            img.drop_tree()
+            continue
+        img.set("src", url)
+        if url not in images:
+            images.append(url)
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href:
+            url = urljoin(base_url, href)
+            if urlsplit(url).scheme in URL_SCHEMES:
+                a.set("href", url)
+            else:
+                a.attrib.pop("href", None)
+    _paragraphize(root)
+    if title and len(root):
+        first = root[0]
+        if (
+            isinstance(first.tag, str)
+            and first.tag in ("h1", "h2", "h3")
+            and _norm(first.text_content()) == _norm(title)
+        ):
+            first.drop_tree()
+    return _serialize(root), images[:MAX_IMAGES_PER_ARTICLE]
+
+
+def localize_images(html: str, cached: Mapping[str, str | None]) -> str:
+    """Replace each remote image by its cache name; remove images that are not cached."""
+    if "<img" not in html:
+        return html
+    root = _parse_fragment(html)
+    for img in list(root.iter("img")):
+        name = cached.get(img.get("src") or "")
+        if name:
+            img.set("src", CACHE_PREFIX + name)
+        else:
+            img.drop_tree()
+    _drop_empty_blocks(root)
+    return _serialize(root)
+
+
+def _drop_empty_blocks(root: Any) -> None:
+    for el in list(root.iter()):
+        if (
+            el is not root
+            and isinstance(el.tag, str)
+            and el.tag in BLOCK_TAGS
+            and el.tag != "hr"
+            and not el.text_content().strip()
+            and el.find(".//img") is None
+        ):
+            el.drop_tree()
+
+
+# --- boilerplate ----------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+def _leaf_blocks(root: Any) -> list[Any]:
+    leaves = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag not in LEAF_CANDIDATES:
+            continue
+        if any(isinstance(d.tag, str) and d.tag in LEAF_CANDIDATES for d in el.iterdescendants()):
+            continue
+        leaves.append(el)
+    return leaves
+
+
+def _block_key(el: Any, title_norm: str) -> str | None:
+    text = _norm(el.text_content())
+    if title_norm and len(title_norm) > 8:
+        # "L'article <titre> est apparu en premier sur <site>" is the same line for every article
+        text = " ".join(text.replace(title_norm, " ").split())
+    if text:
+        return hashlib.sha1(text.encode()).hexdigest()[:16]
+    srcs = [img.get("src") or "" for img in el.iter("img")]
+    if srcs:
+        return hashlib.sha1(("img:" + "|".join(srcs)).encode()).hexdigest()[:16]
+    return None
+
+
+def paragraph_keys(html: str, title: str = "") -> list[str]:
+    """Hashes of the article's normalized paragraphs (distinct, in order)."""
+    if not html:
+        return []
+    root = _parse_fragment(html)
+    title_norm = _norm(title)
+    keys: list[str] = []
+    for el in _leaf_blocks(root):
+        k = _block_key(el, title_norm)
+        if k and k not in keys:
+            keys.append(k)
+    return keys
+
+
+def strip_boilerplate(html: str, boilerplate: Iterable[str], title: str = "") -> str:
+    """Drop the paragraphs whose key is in `boilerplate`, then blocks left empty."""
+    bp = set(boilerplate)
+    if not html or not bp:
+        return html
+    root = _parse_fragment(html)
+    title_norm = _norm(title)
+    changed = False
+    for el in _leaf_blocks(root):
+        if _block_key(el, title_norm) in bp:
+            el.drop_tree()
+            changed = True
+    if not changed:
+        return html
+    _drop_empty_blocks(root)
+    return _serialize(root)
+
+
+# --- text --------------------------------------------------------------------------------
+
+
+def html_to_text(html: str) -> str:
+    """Readable plain text: one blank line between blocks."""
+    if not html:
+        return ""
+    root = _parse_fragment(html)
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "br":
+            el.tail = "\n" + (el.tail or "")
+        elif el.tag == "li":
+            el.text = "• " + (el.text or "")
+            el.tail = "\n" + (el.tail or "")
+        elif el.tag in BLOCK_TAGS:
+            el.tail = "\n\n" + (el.tail or "")
+    text = root.text_content()
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def text_length(html: str) -> int:
+    return len(html_to_text(html))
+
+
+# --- full article ------------------------------------------------------------------------
+
+
+def extract_main(page: bytes | str, url: str) -> str | None:
+    """The main content of an article page as HTML (unsanitized: pass it to `prepare_html`),
+    or None when nothing article-like was found. readability-lxml is imported here only."""
+    try:
+        from readability import Document  # readability-lxml
+    except ImportError:  # pragma: no cover - optional at runtime
+        return None
+    try:
+        doc = Document(page, url=url)
+        content = doc.summary(html_partial=True)
+    except Exception:  # noqa: BLE001 - a page we cannot read is not an article
+        return None
+    if text_length(sanitize(content)) < 150:
+        return None
+    return content
+
+
+# --- images -------------------------------------------------------------------------------
+
+_EXT_BY_TYPE = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/svg+xml": ".svg",
+    "image/avif": ".avif",
+}
+
+
+def image_name(url: str, content_type: str = "") -> str:
+    digest = hashlib.sha1(url.encode()).hexdigest()[:32]
+    ext = _EXT_BY_TYPE.get(content_type.split(";")[0].strip().lower(), "")
+    if not ext:
+        m = re.search(r"\.(jpe?g|png|gif|webp)$", urlsplit(url).path, re.I)
+        ext = "." + m.group(1).lower().replace("jpeg", "jpg") if m else ".img"
+    return digest + ext
+
+
+def image_dimensions(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG, GIF or JPEG, read from its header; None if unknown."""
+    try:
+        if data[:8] == b"\x89PNG\r\n\x1a\n":
+            w, h = struct.unpack(">II", data[16:24])
+            return int(w), int(h)
+        if data[:6] in (b"GIF87a", b"GIF89a"):
+            w, h = struct.unpack("<HH", data[6:10])
+            return int(w), int(h)
+        if data[:2] == b"\xff\xd8":
+            i = 2
+            while i + 9 < len(data):
+                if data[i] != 0xFF:
+                    i += 1
+                    continue
+                marker = data[i + 1]
+                if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD):
+                    h, w = struct.unpack(">HH", data[i + 5 : i + 9])
+                    return int(w), int(h)
+                if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+                    i += 2
+                    continue
+                (seglen,) = struct.unpack(">H", data[i + 2 : i + 4])
+                i += 2 + seglen
+    except struct.error:
+        return None
+    return None
+
+
+def display_html(html: str, cache_dir: Path) -> str:
+    """Stored HTML with `cache:NAME` images turned into file URLs of the image cache."""
+    base = cache_dir.resolve().as_uri().rstrip("/") + "/"
+    return html.replace(f'src="{CACHE_PREFIX}', f'src="{base}')
+
+
+def cache_names(html: str) -> list[str]:
+    return re.findall(r'src="' + re.escape(CACHE_PREFIX) + r'([^"]+)"', html or "")
+
+
+def open_in_browser_allowed(url: str) -> bool:
+    """Only http and https links are opened in the system browser."""
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

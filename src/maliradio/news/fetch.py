@@ -1,0 +1,727 @@
+"""Fetching feeds politely, for users who pay for every megabyte.
+
+httpx does the HTTP; feedparser only parses the bytes (see parse.py).
+
+- Conditional GET (If-None-Match / If-Modified-Since): an unchanged feed costs a 304.
+- gzip (httpx asks for it and decodes it).
+- 301/308 update the stored feed URL; 302/307 do not. 410 disables the source.
+- 429/503 with Retry-After: the source is skipped until then, even for a manual refresh.
+- Other failures: exponential backoff per source, honoured by automatic refreshes.
+- Timeout on silence (no byte for `silence_timeout` s), not on total time; a size cap stops
+  huge responses; several sources in parallel with at most `per_host` requests per host.
+- Summary-only feeds: each NEW article page is fetched once and its main text extracted.
+- Pictures are downloaded now, into the image cache, so reading never touches the network.
+
+Database writes happen on the calling thread only (one transaction per source); the worker
+threads only do network and parsing.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import html as htmlmod
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from maliradio import __version__
+from maliradio.news import clean
+from maliradio.news.models import PreparedArticle, Source, SourceUpdate
+from maliradio.news.parse import ParsedEntry, feed_links, looks_like_html, parse_feed
+from maliradio.news.store import KnownEntry, NewsStore, prune_image_cache
+
+log = logging.getLogger("maliradio.news")
+
+PROJECT_URL = "https://github.com/maliradio/maliradio"
+USER_AGENT = f"maliradio/{__version__} (+{PROJECT_URL})"
+ACCEPT_FEED = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
+)
+MAX_FEED_BYTES = 5_000_000
+MAX_PAGE_BYTES = 2_000_000
+MAX_IMAGE_BYTES = 3_000_000
+MAX_ENTRIES = 200
+MAX_PAGES_PER_SOURCE = 25
+MAX_IMAGES_PER_SOURCE = 80
+IMAGE_CACHE_MAX_BYTES = 200_000_000
+DEFAULT_RETRY_AFTER = 30 * 60.0
+MAX_RETRY_AFTER = 7 * 86400.0
+
+# statuses reported per source by `refresh` (and `news refresh --json`)
+UPDATED = "updated"
+NOT_MODIFIED = "not-modified"
+ERROR = "error"
+
+
+class FetchError(Exception):
+    """kind: connect (no network / host unreachable), timeout, too-large, http, other."""
+
+    def __init__(self, message: str, kind: str = "other", wire_bytes: int = 0) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.wire_bytes = wire_bytes
+
+
+@dataclass
+class HttpResult:
+    status: int
+    body: bytes
+    headers: httpx.Headers
+    url: str  # final URL, after redirects
+    permanent_url: str | None  # set when every redirect was permanent (301/308)
+    wire_bytes: int
+
+
+@dataclass
+class SourceResult:
+    source: str
+    status: str  # updated | not-modified | error
+    new: int = 0
+    updated: int = 0
+    bytes: int = 0
+    error: str = ""
+    warning: str = ""
+    http_status: int | None = None
+    kind: str = ""  # for errors: connect, timeout, too-large, http, not-feed, waiting, ...
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "new": self.new,
+            "updated": self.updated,
+            "bytes": self.bytes,
+            "error": self.error,
+            "warning": self.warning,
+        }
+
+
+@dataclass
+class RefreshReport:
+    results: list[SourceResult] = field(default_factory=list)
+    offline: bool = False
+
+    @property
+    def new(self) -> int:
+        return sum(r.new for r in self.results)
+
+    @property
+    def bytes(self) -> int:
+        return sum(r.bytes for r in self.results)
+
+
+def _header_bytes(resp: httpx.Response) -> int:
+    """Size of the status line and headers as they came on the wire (near enough)."""
+    n = len(f"HTTP/1.1 {resp.status_code} {resp.reason_phrase}\r\n") + 2
+    for k, v in resp.headers.raw:
+        n += len(k) + len(v) + 4
+    return n
+
+
+class HostLimiter:
+    """At most `per_host` requests at a time to one host."""
+
+    def __init__(self, per_host: int) -> None:
+        self.per_host = per_host
+        self._sems: dict[str, threading.Semaphore] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def slot(self, url: str) -> Any:
+        p = urlsplit(url)
+        key = f"{p.hostname}:{p.port or ''}"
+        with self._lock:
+            sem = self._sems.setdefault(key, threading.Semaphore(self.per_host))
+        with sem:
+            yield
+
+
+def make_client(
+    *, silence_timeout: float = 20.0, connect_timeout: float = 15.0, max_connections: int = 12
+) -> httpx.Client:
+    return httpx.Client(
+        timeout=httpx.Timeout(connect=connect_timeout, read=silence_timeout, write=30.0, pool=None),
+        follow_redirects=True,
+        headers={"User-Agent": USER_AGENT},
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=8),
+    )
+
+
+def http_get(
+    client: httpx.Client,
+    url: str,
+    *,
+    limiter: HostLimiter | None = None,
+    max_bytes: int = MAX_FEED_BYTES,
+    headers: dict[str, str] | None = None,
+    cancel: threading.Event | None = None,
+) -> HttpResult:
+    """GET with a size cap, counting the bytes received. Raises FetchError."""
+    if cancel is not None and cancel.is_set():
+        raise FetchError("Actualisation annulée", "cancelled")
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise FetchError("Adresse non prise en charge (http ou https attendu)", "other")
+    wire = 0
+    slot = limiter.slot(url) if limiter else _nullslot()
+    try:
+        with slot, client.stream("GET", url, headers=headers or {}) as resp:
+            for h in resp.history:
+                wire += _header_bytes(h) + h.num_bytes_downloaded
+            chunks: list[bytes] = []
+            total = 0
+            for chunk in resp.iter_bytes():
+                total += len(chunk)
+                if total > max_bytes:
+                    wire += _header_bytes(resp) + resp.num_bytes_downloaded
+                    raise FetchError(
+                        f"Réponse trop volumineuse (plus de {max_bytes // 1_000_000} Mo) :"
+                        " téléchargement arrêté",
+                        "too-large",
+                        wire,
+                    )
+                chunks.append(chunk)
+                if cancel is not None and cancel.is_set():
+                    raise FetchError("Actualisation annulée", "cancelled")
+            wire += _header_bytes(resp) + resp.num_bytes_downloaded
+            permanent = None
+            if resp.history and all(h.status_code in (301, 308) for h in resp.history):
+                permanent = str(resp.url)
+            return HttpResult(
+                status=resp.status_code,
+                body=b"".join(chunks),
+                headers=resp.headers,
+                url=str(resp.url),
+                permanent_url=permanent,
+                wire_bytes=wire,
+            )
+    except FetchError:
+        raise
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        raise FetchError(f"Connexion impossible au serveur ({_reason(exc)})", "connect") from exc
+    except httpx.ReadTimeout as exc:
+        t = client.timeout.read
+        raise FetchError(
+            f"Le serveur ne répond plus (aucune donnée reçue pendant {t:g} s)", "timeout", wire
+        ) from exc
+    except httpx.TooManyRedirects as exc:
+        raise FetchError("Trop de redirections", "http", wire) from exc
+    except httpx.DecodingError as exc:
+        raise FetchError("Réponse compressée illisible", "other", wire) from exc
+    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
+        raise FetchError(f"Erreur réseau : {_reason(exc)}", "other", wire) from exc
+
+
+@contextmanager
+def _nullslot() -> Any:
+    yield
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text[:200]
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds or an HTTP date -> absolute time, or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return now + float(value)
+    try:
+        dt = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if dt is None:
+        return None
+    return dt.timestamp()
+
+
+def _fmt_clock(ts: float) -> str:
+    return time.strftime("%H:%M", time.localtime(ts))
+
+
+# --- per-source work (worker threads: network and parsing only) ----------------------------
+
+
+@dataclass
+class _Outcome:
+    source: Source
+    wire: int = 0
+    update: SourceUpdate | None = None
+    error: str = ""
+    kind: str = ""
+    http_status: int | None = None
+    retry_until: float | None = None
+    gone: bool = False
+
+
+class _Context:
+    def __init__(
+        self,
+        client: httpx.Client,
+        limiter: HostLimiter,
+        image_dir: Path,
+        fetch_full_articles: bool,
+        max_bytes: int,
+        cancel: threading.Event | None,
+    ) -> None:
+        self.client = client
+        self.limiter = limiter
+        self.image_dir = image_dir
+        self.fetch_full_articles = fetch_full_articles
+        self.max_bytes = max_bytes
+        self.cancel = cancel
+        self._failed_images: set[str] = set()
+        self._lock = threading.Lock()
+
+    def get(self, url: str, max_bytes: int, headers: dict[str, str] | None = None) -> HttpResult:
+        return http_get(
+            self.client,
+            url,
+            limiter=self.limiter,
+            max_bytes=max_bytes,
+            headers=headers,
+            cancel=self.cancel,
+        )
+
+    def image(self, url: str, counter: list[int]) -> str | None:
+        """Cache one picture; returns its cache name, or None (failed, pixel, too big)."""
+        name = clean.image_name(url)
+        path = self.image_dir / name
+        if path.exists():
+            try:
+                os.utime(path)
+            except OSError:
+                pass
+            return name
+        with self._lock:
+            if url in self._failed_images:
+                return None
+        if counter[0] >= MAX_IMAGES_PER_SOURCE:
+            return None
+        counter[0] += 1
+        try:
+            r = self.get(url, MAX_IMAGE_BYTES, {"Accept": "image/*"})
+        except FetchError as exc:
+            counter[1] += exc.wire_bytes
+            with self._lock:
+                self._failed_images.add(url)
+            return None
+        counter[1] += r.wire_bytes
+        ctype = r.headers.get("content-type", "").lower()
+        dims = clean.image_dimensions(r.body)
+        ok = r.status == 200 and r.body and (ctype.startswith("image/") or dims is not None)
+        if ok and dims is not None and dims[0] <= 2 and dims[1] <= 2:
+            ok = False  # tracking pixel
+        if not ok:
+            with self._lock:
+                self._failed_images.add(url)
+            return None
+        _write_atomic(path, r.body)
+        return name
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".img-", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _prepare_entry(
+    ctx: _Context, e: ParsedEntry, base_url: str, counter: list[int], budget: list[int]
+) -> tuple[PreparedArticle, str]:
+    """One entry -> stored form. Returns (article, warning or '')."""
+    warning = ""
+    body = e.html
+    full = False
+    if (
+        e.summary_only
+        and ctx.fetch_full_articles
+        and budget[0] > 0
+        and urlsplit(e.link).scheme in ("http", "https")
+    ):
+        budget[0] -= 1
+        try:
+            page = ctx.get(e.link, MAX_PAGE_BYTES, {"Accept": "text/html,*/*;q=0.5"})
+            counter[1] += page.wire_bytes
+            if page.status == 200:
+                main = clean.extract_main(page.body, page.url)
+                if main:
+                    body, full = main, True
+            else:
+                warning = f"page d'article inaccessible ({page.status})"
+        except FetchError as exc:
+            counter[1] += exc.wire_bytes
+            warning = f"page d'article non téléchargée ({exc})"
+    if e.image_url and "<img" not in body:
+        body = f'<figure><img src="{htmlmod.escape(e.image_url)}"></figure>' + body
+    prepared, images = clean.prepare_html(body, e.link or base_url, e.title)
+    cached = {u: ctx.image(u, counter) for u in images}
+    raw = clean.localize_images(prepared, cached)
+    article = PreparedArticle(
+        guid=e.guid,
+        link=e.link,
+        title=e.title,
+        author=e.author,
+        published=e.published if e.published is not None else time.time(),
+        raw_html=raw,
+        content_hash=e.content_hash,
+        full_fetched=full,
+        paragraphs=clean.paragraph_keys(raw, e.title),
+    )
+    return article, warning
+
+
+def _fetch_source(
+    ctx: _Context, source: Source, known: dict[tuple[str, str], KnownEntry]
+) -> _Outcome:
+    out = _Outcome(source)
+    headers = {"Accept": ACCEPT_FEED}
+    if source.etag:
+        headers["If-None-Match"] = source.etag
+    if source.last_modified:
+        headers["If-Modified-Since"] = source.last_modified
+    try:
+        r = ctx.get(source.url, ctx.max_bytes, headers)
+    except FetchError as exc:
+        out.wire, out.error, out.kind = exc.wire_bytes, str(exc), exc.kind
+        return out
+    out.wire = r.wire_bytes
+    out.http_status = r.status
+    now = time.time()
+    if r.status == 304:
+        out.update = SourceUpdate(
+            source_id=source.id,
+            articles=[],
+            etag=r.headers.get("etag") or source.etag,
+            last_modified=r.headers.get("last-modified") or source.last_modified,
+            http_status=304,
+            new_url=r.permanent_url,
+            not_modified=True,
+            warning=source.warning,
+        )
+        return out
+    if r.status == 410:
+        out.gone = True
+        out.error = "Cette source n'existe plus (le serveur répond 410) : elle a été désactivée"
+        return out
+    if r.status in (429, 503):
+        until = parse_retry_after(r.headers.get("retry-after"), now)
+        if until is None and r.status == 429:
+            until = now + DEFAULT_RETRY_AFTER
+        if until is not None:
+            out.retry_until = min(max(until, now), now + MAX_RETRY_AFTER)
+            out.error = (
+                f"Le serveur demande d'attendre ({r.status}) : "
+                f"prochain essai après {_fmt_clock(out.retry_until)}"
+            )
+            out.kind = "waiting"
+            return out
+    if r.status != 200:
+        out.error = f"Le serveur a répondu {r.status}"
+        out.kind = "http"
+        return out
+    ctype = r.headers.get("content-type", "")
+    parsed = parse_feed(r.body, r.url, ctype)
+    if parsed.error:
+        out.error = parsed.error
+        if parsed.alternates:
+            out.error += f" (flux proposé par la page : {parsed.alternates[0]})"
+        out.kind = "not-feed"
+        return out
+    counter = [0, 0]  # images downloaded, extra wire bytes (pages, images)
+    budget = [MAX_PAGES_PER_SOURCE]
+    articles: list[PreparedArticle] = []
+    page_warnings = 0
+    for e in parsed.entries[:MAX_ENTRIES]:
+        if ctx.cancel is not None and ctx.cancel.is_set():
+            out.error, out.kind = "Actualisation annulée", "cancelled"
+            return out
+        match = None
+        for key in NewsStore.lookup_key(e.guid, e.link, e.title):
+            match = known.get(key)
+            if match is not None:
+                break
+        if match is not None and (match.deleted or match.content_hash == e.content_hash):
+            articles.append(
+                PreparedArticle(
+                    guid=e.guid,
+                    link=e.link,
+                    title=e.title,
+                    author=e.author,
+                    published=e.published or now,
+                    raw_html=None,
+                    content_hash=e.content_hash,
+                )
+            )
+            continue
+        try:
+            article, warn = _prepare_entry(ctx, e, r.url, counter, budget)
+        except Exception as exc:  # noqa: BLE001 - one bad entry must not sink the source
+            log.warning("Article ignoré (%s, %s) : %s", source.id, e.link, exc, exc_info=True)
+            continue
+        if warn:
+            page_warnings += 1
+        articles.append(article)
+    out.wire += counter[1]
+    warning = parsed.warning
+    if page_warnings:
+        extra = f"{page_warnings} page(s) d'article non téléchargée(s)"
+        warning = f"{warning} ; {extra}" if warning else extra
+    out.update = SourceUpdate(
+        source_id=source.id,
+        articles=articles,
+        etag=r.headers.get("etag"),
+        last_modified=r.headers.get("last-modified"),
+        http_status=200,
+        new_url=r.permanent_url,
+        warning=warning,
+        feed_title=parsed.title,
+    )
+    return out
+
+
+def _safe_fetch(
+    ctx: _Context, source: Source, known: dict[tuple[str, str], KnownEntry]
+) -> _Outcome:
+    try:
+        return _fetch_source(ctx, source, known)
+    except Exception as exc:  # noqa: BLE001 - reported per source, never a crash
+        log.error("Erreur inattendue pour la source %s", source.id, exc_info=True)
+        return _Outcome(source, error=f"Erreur inattendue : {exc}", kind="internal")
+
+
+# --- the refresh --------------------------------------------------------------------------
+
+
+def refresh(
+    store: NewsStore,
+    source_ids: Iterable[str] | None = None,
+    *,
+    force: bool = True,
+    fetch_full_articles: bool = True,
+    silence_timeout: float = 20.0,
+    connect_timeout: float = 15.0,
+    max_bytes: int = MAX_FEED_BYTES,
+    max_workers: int = 6,
+    per_host: int = 2,
+    image_dir: Path | None = None,
+    image_cache_max_bytes: int = IMAGE_CACHE_MAX_BYTES,
+    progress: Callable[[SourceResult, int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> RefreshReport:
+    """Fetch the given sources (default: every enabled one) and store what changed.
+
+    `force=False` (automatic refresh) also honours our own error backoff; Retry-After from a
+    server is honoured always. `progress(result, done, total)` is called on this thread after
+    each source is stored. Never raises for network or feed problems: each source gets a
+    result with status updated / not-modified / error.
+    """
+    from maliradio import paths
+
+    image_dir = image_dir or paths.image_cache_dir()
+    image_dir.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    all_sources = {s.id: s for s in store.list_sources()}
+    if source_ids is None:
+        chosen = [s for s in all_sources.values() if s.enabled]
+        unknown: list[str] = []
+    else:
+        ids = list(dict.fromkeys(source_ids))
+        chosen = [all_sources[i] for i in ids if i in all_sources]
+        unknown = [i for i in ids if i not in all_sources]
+    report = RefreshReport()
+    total = len(chosen) + len(unknown)
+    done = 0
+
+    def emit(result: SourceResult) -> None:
+        nonlocal done
+        done += 1
+        report.results.append(result)
+        if progress is not None:
+            progress(result, done, total)
+
+    for sid in unknown:
+        emit(SourceResult(sid, ERROR, error="Source inconnue", kind="unknown"))
+    to_fetch: list[Source] = []
+    for s in chosen:
+        if not s.enabled:
+            emit(SourceResult(s.id, ERROR, error="Source désactivée", kind="disabled"))
+        elif s.retry_after_until and s.retry_after_until > now:
+            emit(
+                SourceResult(
+                    s.id,
+                    ERROR,
+                    error="Le serveur a demandé d'attendre : prochain essai après "
+                    + _fmt_clock(s.retry_after_until),
+                    kind="waiting",
+                )
+            )
+        elif not force and s.backoff_until and s.backoff_until > now:
+            emit(
+                SourceResult(
+                    s.id,
+                    ERROR,
+                    error=f"En pause après des erreurs ; prochain essai après "
+                    f"{_fmt_clock(s.backoff_until)} ({s.error})",
+                    kind="backoff",
+                )
+            )
+        else:
+            to_fetch.append(s)
+
+    deferred: list[tuple[_Outcome, SourceResult]] = []
+    attempted = 0
+    connect_failures = 0
+    if to_fetch:
+        client = make_client(
+            silence_timeout=silence_timeout,
+            connect_timeout=connect_timeout,
+            max_connections=max(4, max_workers * per_host),
+        )
+        limiter = HostLimiter(per_host)
+        ctx = _Context(client, limiter, image_dir, fetch_full_articles, max_bytes, cancel)
+        try:
+            with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="news") as pool:
+                futures = [
+                    pool.submit(_safe_fetch, ctx, s, store.known_entries(s.id)) for s in to_fetch
+                ]
+                for fut in as_completed(futures):
+                    o = fut.result()
+                    attempted += 1
+                    res = SourceResult(
+                        o.source.id, ERROR, bytes=o.wire, error=o.error, kind=o.kind,
+                        http_status=o.http_status,
+                    )  # fmt: skip
+                    try:
+                        if o.update is not None:
+                            stats = store.apply_update(o.update)
+                            res.status = NOT_MODIFIED if o.update.not_modified else UPDATED
+                            res.new = stats.new if stats else 0
+                            res.updated = stats.updated if stats else 0
+                            res.warning = o.update.warning
+                            res.error = ""
+                        elif o.gone:
+                            store.record_gone(o.source.id, o.error)
+                        elif o.retry_until is not None:
+                            store.record_retry_after(
+                                o.source.id, o.retry_until, o.error, o.http_status or 0
+                            )
+                        else:
+                            if o.kind == "connect":
+                                connect_failures += 1
+                            deferred.append((o, res))
+                    except Exception as exc:  # noqa: BLE001 - e.g. disk full: per source
+                        log.error("Enregistrement impossible (%s)", o.source.id, exc_info=True)
+                        res.status, res.error, res.kind = (
+                            ERROR,
+                            f"Enregistrement impossible : {exc}",
+                            "db",
+                        )
+                    if res.status != ERROR and (res.new or res.updated):
+                        log.info(
+                            "%s : %d nouveaux, %d mis à jour", o.source.id, res.new, res.updated
+                        )
+                    emit(res)
+        finally:
+            client.close()
+    report.offline = attempted > 0 and connect_failures == attempted
+    for o, _res in deferred:
+        if o.kind == "cancelled":
+            continue
+        try:
+            # When nothing at all could be reached, the network is down, not the sources:
+            # do not push them into backoff.
+            store.record_error(
+                o.source.id, o.error, http_status=o.http_status, count_failure=not report.offline
+            )
+        except Exception:  # noqa: BLE001
+            log.error("Enregistrement de l'erreur impossible (%s)", o.source.id, exc_info=True)
+    if attempted:
+        try:
+            store.set_meta("offline", str(int(time.time())) if report.offline else None)
+        except Exception:  # noqa: BLE001
+            log.error("Enregistrement de l'état hors ligne impossible", exc_info=True)
+    try:
+        keep = store.referenced_images(starred_only=True)
+        prune_image_cache(image_dir, image_cache_max_bytes, keep)
+    except Exception:  # noqa: BLE001
+        log.warning("Nettoyage du cache d'images impossible", exc_info=True)
+    return report
+
+
+# --- adding a source -----------------------------------------------------------------------
+
+
+@dataclass
+class DiscoveredFeed:
+    feed_url: str
+    title: str
+    site_url: str
+
+
+def normalize_url(url: str) -> str:
+    url = url.strip()
+    if "://" not in url:
+        url = "https://" + url
+    return url
+
+
+def discover_feed(
+    url: str,
+    *,
+    silence_timeout: float = 20.0,
+    connect_timeout: float = 15.0,
+    client: httpx.Client | None = None,
+) -> DiscoveredFeed:
+    """A feed URL or a site URL -> the feed (autodiscovery through the page's
+    <link rel="alternate" type="application/rss+xml|atom+xml">). Raises FetchError."""
+    url = normalize_url(url)
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise FetchError("Adresse invalide : donnez une adresse web (http ou https)", "other")
+    own = client is None
+    client = client or make_client(silence_timeout=silence_timeout, connect_timeout=connect_timeout)
+    try:
+        r = http_get(client, url, headers={"Accept": ACCEPT_FEED})
+        if r.status != 200:
+            raise FetchError(f"Le serveur a répondu {r.status}", "http")
+        ctype = r.headers.get("content-type", "")
+        parsed = parse_feed(r.body, r.url, ctype)
+        if not parsed.error:
+            return DiscoveredFeed(r.url, parsed.title, parsed.site_url)
+        candidates = feed_links(r.body, r.url) if looks_like_html(r.body, ctype) else []
+        for cand in candidates[:5]:
+            try:
+                c = http_get(client, cand, headers={"Accept": ACCEPT_FEED})
+            except FetchError:
+                continue
+            if c.status != 200:
+                continue
+            p = parse_feed(c.body, c.url, c.headers.get("content-type", ""))
+            if not p.error:
+                return DiscoveredFeed(c.url, p.title, p.site_url or r.url)
+        raise FetchError("Aucun flux d'actualités trouvé à cette adresse", "not-feed")
+    finally:
+        if own:
+            client.close()

@@ -1,0 +1,100 @@
+"""Plain data passed between the news modules (no I/O, no Qt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+COUNTRIES = ("ML", "BF", "NE", "INT")
+
+# Source status values kept in the database and shown by `news sources`.
+STATUS_NEW = "new"  # never fetched
+STATUS_OK = "ok"  # last fetch brought the feed
+STATUS_NOT_MODIFIED = "not-modified"  # last fetch was a 304
+STATUS_ERROR = "error"
+STATUS_WAITING = "waiting"  # the server asked us to come back later (429/503 Retry-After)
+STATUS_GONE = "gone"  # 410: disabled for good
+
+
+@dataclass
+class Source:
+    id: str
+    name: str
+    url: str
+    site_url: str = ""
+    country: str = ""
+    language: str = "fr"
+    enabled: bool = True
+    is_default: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    status: str = STATUS_NEW
+    error: str = ""
+    warning: str = ""
+    http_status: int | None = None
+    last_fetch: float | None = None
+    last_success: float | None = None
+    error_count: int = 0
+    retry_after_until: float | None = None  # Retry-After from the server (always honoured)
+    backoff_until: float | None = None  # our own exponential backoff (automatic refresh only)
+    keep_count: int = 300
+    keep_days: int = 60
+
+
+@dataclass
+class ArticleSummary:
+    """One row of the article list."""
+
+    id: int
+    source_id: str
+    source_name: str
+    title: str
+    link: str
+    published: float
+    read: bool
+    starred: bool
+
+
+@dataclass
+class Article(ArticleSummary):
+    author: str = ""
+    html: str = ""  # sanitized, boilerplate removed, images as `cache:NAME`
+    text: str = ""
+    country: str = ""
+
+
+@dataclass
+class PreparedArticle:
+    """An entry ready to be stored: sanitized HTML, local images, paragraph hashes."""
+
+    guid: str
+    link: str
+    title: str
+    author: str
+    published: float
+    # sanitized, images localized, boilerplate NOT yet removed; None = seen again, unchanged
+    raw_html: str | None
+    content_hash: str
+    full_fetched: bool = False
+    paragraphs: list[str] = field(default_factory=list)  # normalized-paragraph hashes
+
+
+@dataclass
+class SourceUpdate:
+    """What a successful fetch of one source brings to the store."""
+
+    source_id: str
+    articles: list[PreparedArticle]
+    etag: str | None
+    last_modified: str | None
+    http_status: int
+    new_url: str | None = None  # after a permanent redirect
+    not_modified: bool = False
+    warning: str = ""
+    feed_title: str = ""
+
+
+@dataclass
+class UpdateStats:
+    new: int = 0
+    updated: int = 0
+    pruned: int = 0

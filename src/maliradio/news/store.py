@@ -1,0 +1,1012 @@
+"""The news database: sources, their fetch state, articles, full-text index.
+
+One SQLite file (`paths.news_db_file()`), WAL, synchronous=NORMAL, schema version in
+PRAGMA user_version with explicit migrations. One transaction per source update.
+
+Connections are per thread: every thread that calls a method gets its own connection, opened
+on first use (sqlite3 connections must not be shared between threads). Nothing is opened in
+the constructor, so a `NewsStore` can be created on the GUI thread and used from workers.
+
+A database that cannot be opened (not a database, damaged header, or a schema newer than this
+version knows) is renamed aside with a timestamp, a fresh one is created, and
+`recovery_notice()` tells the UI in plain French.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from maliradio.news import clean
+from maliradio.news.models import (
+    STATUS_ERROR,
+    STATUS_GONE,
+    STATUS_NEW,
+    STATUS_NOT_MODIFIED,
+    STATUS_OK,
+    STATUS_WAITING,
+    Article,
+    ArticleSummary,
+    PreparedArticle,
+    Source,
+    SourceUpdate,
+    UpdateStats,
+)
+
+log = logging.getLogger("maliradio.db")
+
+SCHEMA_VERSION = 1
+
+BOILERPLATE_MIN_ARTICLES = 3
+BOILERPLATE_MIN_FRACTION = 0.25
+TOMBSTONE_DAYS = 30
+BACKOFF_BASE = 5 * 60.0
+BACKOFF_MAX = 6 * 3600.0
+
+
+class DatabaseTooNew(sqlite3.DatabaseError):
+    pass
+
+
+_SCHEMA_V1 = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE sources(
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    site_url TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT '',
+    language TEXT NOT NULL DEFAULT 'fr',
+    enabled INTEGER NOT NULL DEFAULT 1,
+    is_default INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    status TEXT NOT NULL DEFAULT 'new',
+    error TEXT NOT NULL DEFAULT '',
+    warning TEXT NOT NULL DEFAULT '',
+    http_status INTEGER,
+    last_fetch REAL,
+    last_success REAL,
+    error_count INTEGER NOT NULL DEFAULT 0,
+    retry_after_until REAL,
+    backoff_until REAL,
+    keep_count INTEGER NOT NULL DEFAULT 300,
+    keep_days INTEGER NOT NULL DEFAULT 60,
+    boilerplate TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE articles(
+    id INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    guid TEXT,
+    link TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    published REAL NOT NULL,
+    fetched REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    raw_html TEXT NOT NULL DEFAULT '',
+    html TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT '',
+    content_hash TEXT NOT NULL DEFAULT '',
+    full_fetched INTEGER NOT NULL DEFAULT 0,
+    is_read INTEGER NOT NULL DEFAULT 0,
+    is_starred INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0  -- 0 live, 1 deleted by the user, 2 expired
+);
+CREATE INDEX articles_guid ON articles(source_id, guid) WHERE guid IS NOT NULL;
+CREATE INDEX articles_link ON articles(source_id, link);
+CREATE INDEX articles_newest ON articles(deleted, published DESC);
+CREATE INDEX articles_source_newest ON articles(source_id, deleted, published DESC);
+CREATE INDEX articles_starred ON articles(is_starred) WHERE is_starred = 1;
+CREATE TABLE paragraphs(
+    source_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY(source_id, key, article_id)
+) WITHOUT ROWID;
+CREATE INDEX paragraphs_article ON paragraphs(article_id);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+"""
+
+
+# MIGRATIONS[n] is the SQL script that brings a database from user_version n to n + 1.
+MIGRATIONS: list[str] = [_SCHEMA_V1]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def _unreadable(exc: sqlite3.DatabaseError) -> bool:
+    """Damage that will not go away by retrying (unlike 'database is locked')."""
+    if isinstance(exc, DatabaseTooNew):
+        return True
+    name = getattr(exc, "sqlite_errorname", "")
+    if name:
+        return name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT"))
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
+def load_default_sources(path: Path | None = None) -> list[dict[str, Any]]:
+    """The bundled sources (resources/feeds.json). A broken file gives none, with a warning."""
+    from maliradio import paths
+
+    path = path or paths.resource("feeds.json")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        items = raw["sources"] if isinstance(raw, dict) else raw
+        out = []
+        for item in items:
+            if isinstance(item, dict) and item.get("id") and item.get("feed_url"):
+                out.append(item)
+        return out
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        logging.getLogger("maliradio.news").warning(
+            "Liste des sources par défaut illisible (%s) : %s", path, exc
+        )
+        return []
+
+
+@dataclass
+class KnownEntry:
+    id: int
+    deleted: bool
+    content_hash: str
+    full_fetched: bool
+
+
+def slugify(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:40] or "source"
+
+
+def fts_query(text: str) -> str | None:
+    """User words -> an FTS5 query: every word must appear; the last one may be a prefix."""
+    words = re.findall(r"\w+", text or "")
+    if not words:
+        return None
+    parts = [f'"{w}"' for w in words]
+    if len(words[-1]) >= 3:
+        parts[-1] += "*"
+    return " ".join(parts)
+
+
+class NewsStore:
+    def __init__(
+        self,
+        path: Path | None = None,
+        defaults: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """`defaults`: the sources to offer on first use (None = resources/feeds.json)."""
+        if path is None:
+            from maliradio import paths
+
+            path = paths.news_db_file()
+        self.path = Path(path)
+        self._defaults = defaults
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._ready = False
+        self._all_conns: list[sqlite3.Connection] = []
+        self._recovery: str | None = None
+
+    # --- connections ----------------------------------------------------------------------
+
+    def _raw_connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            str(self.path), timeout=15.0, isolation_level=None, check_same_thread=False
+        )
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 15000")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        self._ensure_ready()
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._raw_connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all_conns.append(conn)
+        return conn
+
+    def _ensure_ready(self) -> None:
+        with self._lock:
+            if self._ready:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn: sqlite3.Connection | None = None
+            try:
+                conn = self._raw_connect()
+                self._migrate(conn)
+            except sqlite3.DatabaseError as exc:
+                if conn is not None:
+                    conn.close()
+                if not _unreadable(exc):
+                    raise
+                moved = self._move_aside()
+                if isinstance(exc, DatabaseTooNew):
+                    why = "elle vient d'une version plus récente de maliradio"
+                else:
+                    why = f"elle est illisible ({exc})"
+                self._recovery = (
+                    "La base des actualités n'a pas pu être ouverte : "
+                    f"{why}. Elle a été mise de côté ({moved.name}) "
+                    "et une nouvelle base a été créée ; les articles seront téléchargés à nouveau."
+                )
+                log.warning("%s", self._recovery)
+                conn = self._raw_connect()
+                self._migrate(conn)
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('recovery', ?)",
+                    (self._recovery,),
+                )
+            self._seed_defaults(conn)
+            self._local.conn = conn
+            self._all_conns.append(conn)
+            self._ready = True
+
+    def _move_aside(self) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.illisible-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.illisible-{stamp}-{n}")
+        for suffix in ("", "-wal", "-shm"):
+            src = Path(str(self.path) + suffix)
+            if src.exists():
+                src.replace(Path(str(target) + suffix))
+        return target
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema
+        if version > SCHEMA_VERSION:
+            raise DatabaseTooNew(f"version de schéma {version} > {SCHEMA_VERSION}")
+        while version < SCHEMA_VERSION:
+            # one script, one transaction: the schema and its version change together
+            script = (
+                f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\n"
+                f"PRAGMA user_version = {version + 1};\nCOMMIT;"
+            )
+            try:
+                conn.executescript(script)
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            log.info("Base des actualités migrée vers la version %d", version + 1)
+            version += 1
+
+    def _seed_defaults(self, conn: sqlite3.Connection) -> None:
+        """Offer each bundled source once: a default the user removed does not come back,
+        a default added in a later version appears."""
+        defaults = self._defaults if self._defaults is not None else load_default_sources()
+        if not defaults:
+            return
+        row = conn.execute("SELECT value FROM meta WHERE key = 'seeded_defaults'").fetchone()
+        seeded = set(json.loads(row[0])) if row else set()
+        fresh = [d for d in defaults if d["id"] not in seeded]
+        if not fresh:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            pos = conn.execute("SELECT coalesce(max(position), 0) FROM sources").fetchone()[0]
+            for d in fresh:
+                pos += 1
+                conn.execute(
+                    "INSERT OR IGNORE INTO sources(id, name, url, site_url, country, language,"
+                    " is_default, position) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                    (
+                        d["id"],
+                        d.get("name") or d["id"],
+                        d["feed_url"],
+                        d.get("site_url", ""),
+                        d.get("country", ""),
+                        d.get("language", "fr"),
+                        pos,
+                    ),
+                )
+                seeded.add(d["id"])
+            conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('seeded_defaults', ?)",
+                (json.dumps(sorted(seeded)),),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error). Nested uses join the outer one."""
+        conn = self._conn()
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
+            try:
+                yield conn
+            finally:
+                self._local.depth = depth
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        self._local.depth = 1
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+        finally:
+            self._local.depth = 0
+
+    def close(self) -> None:
+        """Close every connection this store opened (call when no other thread uses it)."""
+        with self._lock:
+            for conn in self._all_conns:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._all_conns.clear()
+            self._local = threading.local()
+
+    def recovery_notice(self) -> str | None:
+        """A message for the user when the database had to be replaced (kept until cleared)."""
+        row = self._conn().execute("SELECT value FROM meta WHERE key = 'recovery'").fetchone()
+        return row[0] if row else None
+
+    def clear_recovery_notice(self) -> None:
+        self._conn().execute("DELETE FROM meta WHERE key = 'recovery'")
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        conn = self._conn()
+        if value is None:
+            conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # --- sources --------------------------------------------------------------------------
+
+    @staticmethod
+    def _source(row: sqlite3.Row) -> Source:
+        return Source(
+            id=row["id"],
+            name=row["name"],
+            url=row["url"],
+            site_url=row["site_url"],
+            country=row["country"],
+            language=row["language"],
+            enabled=bool(row["enabled"]),
+            is_default=bool(row["is_default"]),
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            status=row["status"],
+            error=row["error"],
+            warning=row["warning"],
+            http_status=row["http_status"],
+            last_fetch=row["last_fetch"],
+            last_success=row["last_success"],
+            error_count=row["error_count"],
+            retry_after_until=row["retry_after_until"],
+            backoff_until=row["backoff_until"],
+            keep_count=row["keep_count"],
+            keep_days=row["keep_days"],
+        )
+
+    def list_sources(self) -> list[Source]:
+        rows = self._conn().execute("SELECT * FROM sources ORDER BY position, name").fetchall()
+        return [self._source(r) for r in rows]
+
+    def get_source(self, source_id: str) -> Source | None:
+        row = self._conn().execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return self._source(row) if row else None
+
+    def find_source_by_url(self, url: str) -> Source | None:
+        def norm(u: str) -> str:
+            p = urlsplit(u.strip())
+            host = (p.hostname or "").removeprefix("www.")
+            return f"{host}{p.path.rstrip('/')}?{p.query}"
+
+        target = norm(url)
+        for s in self.list_sources():
+            if norm(s.url) == target:
+                return s
+        return None
+
+    def add_source(
+        self,
+        url: str,
+        name: str,
+        *,
+        site_url: str = "",
+        country: str = "",
+        language: str = "fr",
+        source_id: str | None = None,
+    ) -> Source:
+        base = slugify(source_id or name or urlsplit(url).hostname or "source")
+        with self.transaction() as conn:
+            sid, n = base, 1
+            while conn.execute("SELECT 1 FROM sources WHERE id = ?", (sid,)).fetchone():
+                n += 1
+                sid = f"{base}-{n}"
+            pos = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM sources").fetchone()[0]
+            conn.execute(
+                "INSERT INTO sources(id, name, url, site_url, country, language, position)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (sid, name or sid, url, site_url, country, language, pos),
+            )
+        source = self.get_source(sid)
+        assert source is not None
+        return source
+
+    def remove_source(self, source_id: str) -> bool:
+        """Remove a source and its articles. A bundled source stays removed."""
+        with self.transaction() as conn:
+            cur = conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+            return cur.rowcount > 0
+
+    def set_enabled(self, source_id: str, enabled: bool) -> bool:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE sources SET enabled = ?, status = CASE WHEN ? AND status = ?"
+                " THEN ? ELSE status END WHERE id = ?",
+                (int(enabled), int(enabled), STATUS_GONE, STATUS_NEW, source_id),
+            )
+            return cur.rowcount > 0
+
+    def set_retention(self, source_id: str, keep_count: int, keep_days: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE sources SET keep_count = ?, keep_days = ? WHERE id = ?",
+                (keep_count, keep_days, source_id),
+            )
+
+    # --- fetch state --------------------------------------------------------------------
+
+    def record_error(
+        self,
+        source_id: str,
+        error: str,
+        *,
+        http_status: int | None = None,
+        now: float | None = None,
+        count_failure: bool = True,
+    ) -> None:
+        """A failed fetch: keep the articles, note the error, back off exponentially."""
+        now = time.time() if now is None else now
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT error_count FROM sources WHERE id = ?", (source_id,)
+            ).fetchone()
+            if row is None:
+                return
+            count = row[0] + 1 if count_failure else row[0]
+            backoff = (
+                now + min(BACKOFF_MAX, BACKOFF_BASE * 2 ** (count - 1)) if count_failure else None
+            )
+            conn.execute(
+                "UPDATE sources SET status = ?, error = ?, http_status = ?, last_fetch = ?,"
+                " error_count = ?, backoff_until = coalesce(?, backoff_until) WHERE id = ?",
+                (STATUS_ERROR, error, http_status, now, count, backoff, source_id),
+            )
+
+    def record_retry_after(
+        self, source_id: str, until: float, error: str, http_status: int, now: float | None = None
+    ) -> None:
+        now = time.time() if now is None else now
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE sources SET status = ?, error = ?, http_status = ?, last_fetch = ?,"
+                " retry_after_until = ? WHERE id = ?",
+                (STATUS_WAITING, error, http_status, now, until, source_id),
+            )
+
+    def record_gone(self, source_id: str, error: str, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE sources SET status = ?, error = ?, http_status = 410, last_fetch = ?,"
+                " enabled = 0 WHERE id = ?",
+                (STATUS_GONE, error, now, source_id),
+            )
+
+    def known_entries(self, source_id: str) -> dict[tuple[str, str], KnownEntry]:
+        """Keys ('g', guid) / ('l', link) / ('t', title) of every stored row of a source,
+        tombstones included, so a fetch can skip work for what it already has."""
+        out: dict[tuple[str, str], KnownEntry] = {}
+        rows = self._conn().execute(
+            "SELECT id, guid, link, title, deleted, content_hash, full_fetched"
+            " FROM articles WHERE source_id = ?",
+            (source_id,),
+        )
+        for r in rows:
+            k = KnownEntry(r["id"], bool(r["deleted"]), r["content_hash"], bool(r["full_fetched"]))
+            if r["guid"]:
+                out[("g", r["guid"])] = k
+            if r["link"]:
+                out.setdefault(("l", r["link"]), k)
+            if r["title"]:
+                out.setdefault(("t", r["title"]), k)
+        return out
+
+    @staticmethod
+    def lookup_key(guid: str, link: str, title: str) -> list[tuple[str, str]]:
+        """Dedup order inside a source: guid, then link, then title."""
+        if guid:
+            keys = [("g", guid)]
+            if link:
+                keys.append(("l", link))  # a row stored before the feed had guids
+            return keys
+        if link:
+            return [("l", link)]
+        return [("t", title)] if title else []
+
+    def _find(self, conn: sqlite3.Connection, source_id: str, a: PreparedArticle) -> Any:
+        cols = "id, deleted, content_hash, guid"
+        if a.guid:
+            row = conn.execute(
+                f"SELECT {cols} FROM articles WHERE source_id = ? AND guid = ?",
+                (source_id, a.guid),
+            ).fetchone()
+            if row is None and a.link:
+                row = conn.execute(
+                    f"SELECT {cols} FROM articles WHERE source_id = ? AND link = ?"
+                    " AND guid IS NULL",
+                    (source_id, a.link),
+                ).fetchone()
+            return row
+        if a.link:
+            return conn.execute(
+                f"SELECT {cols} FROM articles WHERE source_id = ? AND link = ?",
+                (source_id, a.link),
+            ).fetchone()
+        if a.title:
+            return conn.execute(
+                f"SELECT {cols} FROM articles WHERE source_id = ? AND title = ?",
+                (source_id, a.title),
+            ).fetchone()
+        return None
+
+    def apply_update(self, update: SourceUpdate, now: float | None = None) -> UpdateStats | None:
+        """Store a successful fetch in ONE transaction: state, articles, boilerplate, retention.
+        Returns None when the source was removed meanwhile."""
+        now = time.time() if now is None else now
+        stats = UpdateStats()
+        with self.transaction() as conn:
+            src = conn.execute(
+                "SELECT id, boilerplate, keep_count, keep_days FROM sources WHERE id = ?",
+                (update.source_id,),
+            ).fetchone()
+            if src is None:
+                return None
+            sid = update.source_id
+            conn.execute(
+                "UPDATE sources SET etag = ?, last_modified = ?, url = coalesce(?, url),"
+                " status = ?, error = '', warning = ?, http_status = ?, last_fetch = ?,"
+                " last_success = ?, error_count = 0, retry_after_until = NULL,"
+                " backoff_until = NULL WHERE id = ?",
+                (
+                    update.etag,
+                    update.last_modified,
+                    update.new_url,
+                    STATUS_NOT_MODIFIED if update.not_modified else STATUS_OK,
+                    update.warning,
+                    update.http_status,
+                    now,
+                    now,
+                    sid,
+                ),
+            )
+            seen: list[int] = []
+            changed: dict[int, str] = {}  # article id -> title, to (re)clean
+            for a in update.articles:
+                row = self._find(conn, sid, a)
+                if row is not None:
+                    seen.append(row["id"])
+                    if (
+                        row["deleted"]
+                        or a.raw_html is None
+                        or row["content_hash"] == a.content_hash
+                    ):
+                        conn.execute(
+                            "UPDATE articles SET last_seen = ? WHERE id = ?", (now, row["id"])
+                        )
+                        continue
+                    conn.execute(
+                        "UPDATE articles SET guid = coalesce(?, guid), link = ?, title = ?,"
+                        " author = ?, raw_html = ?, content_hash = ?, full_fetched = ?,"
+                        " last_seen = ? WHERE id = ?",
+                        (
+                            a.guid or None,
+                            a.link,
+                            a.title,
+                            a.author,
+                            a.raw_html,
+                            a.content_hash,
+                            int(a.full_fetched),
+                            now,
+                            row["id"],
+                        ),
+                    )
+                    conn.execute("DELETE FROM paragraphs WHERE article_id = ?", (row["id"],))
+                    aid = row["id"]
+                    stats.updated += 1
+                else:
+                    if a.raw_html is None:
+                        continue
+                    cur = conn.execute(
+                        "INSERT INTO articles(source_id, guid, link, title, author, published,"
+                        " fetched, last_seen, raw_html, content_hash, full_fetched)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            sid,
+                            a.guid or None,
+                            a.link,
+                            a.title,
+                            a.author,
+                            min(a.published, now),
+                            now,
+                            now,
+                            a.raw_html,
+                            a.content_hash,
+                            int(a.full_fetched),
+                        ),
+                    )
+                    aid = int(cur.lastrowid or 0)
+                    seen.append(aid)
+                    stats.new += 1
+                conn.executemany(
+                    "INSERT OR IGNORE INTO paragraphs(source_id, key, article_id) VALUES (?, ?, ?)",
+                    [(sid, k, aid) for k in a.paragraphs],
+                )
+                changed[aid] = a.title
+            self._refresh_boilerplate(conn, sid, src["boilerplate"], changed)
+            stats.pruned = self._prune(conn, sid, src["keep_count"], src["keep_days"], seen, now)
+        return stats
+
+    def _refresh_boilerplate(
+        self, conn: sqlite3.Connection, sid: str, old_value: str, changed: dict[int, str]
+    ) -> None:
+        """Recount the source's repeated paragraphs; re-clean the articles it affects."""
+        n = conn.execute(
+            "SELECT count(DISTINCT article_id) FROM paragraphs WHERE source_id = ?", (sid,)
+        ).fetchone()[0]
+        threshold = max(BOILERPLATE_MIN_ARTICLES, math.ceil(BOILERPLATE_MIN_FRACTION * n))
+        rows = conn.execute(
+            "SELECT key FROM paragraphs WHERE source_id = ? GROUP BY key HAVING count(*) >= ?",
+            (sid, threshold),
+        ).fetchall()
+        new = {r[0] for r in rows}
+        old = set(old_value.split())
+        todo = dict(changed)
+        if new != old:
+            conn.execute(
+                "UPDATE sources SET boilerplate = ? WHERE id = ?", (" ".join(sorted(new)), sid)
+            )
+            diff = sorted(new ^ old)
+            for i in range(0, len(diff), 500):
+                chunk = diff[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                for r in conn.execute(
+                    f"SELECT DISTINCT p.article_id, a.title FROM paragraphs p"
+                    f" JOIN articles a ON a.id = p.article_id"
+                    f" WHERE p.source_id = ? AND p.key IN ({marks}) AND a.deleted = 0",
+                    (sid, *chunk),
+                ):
+                    todo[r[0]] = r[1]
+        for aid in todo:
+            row = conn.execute(
+                "SELECT raw_html, title FROM articles WHERE id = ?", (aid,)
+            ).fetchone()
+            if row is None:
+                continue
+            html = clean.strip_boilerplate(row["raw_html"], new, row["title"])
+            text = clean.html_to_text(html)
+            conn.execute("UPDATE articles SET html = ?, text = ? WHERE id = ?", (html, text, aid))
+
+    def _prune(
+        self,
+        conn: sqlite3.Connection,
+        sid: str,
+        keep_count: int,
+        keep_days: int,
+        seen: Sequence[int],
+        now: float,
+    ) -> int:
+        """Retention: too old or beyond the newest `keep_count` -> tombstone (content dropped,
+        key kept so the article does not come back). Starred articles and articles still in
+        the feed are kept. Tombstones not seen in the feed for a month are forgotten."""
+        seen_set = set(seen)
+        rows = conn.execute(
+            "SELECT id, published, is_starred FROM articles WHERE source_id = ? AND deleted = 0"
+            " ORDER BY published DESC, id DESC",
+            (sid,),
+        ).fetchall()
+        cutoff = now - keep_days * 86400
+        expire = [
+            r["id"]
+            for i, r in enumerate(rows)
+            if not r["is_starred"]
+            and r["id"] not in seen_set
+            and (i >= keep_count or r["published"] < cutoff)
+        ]
+        for aid in expire:
+            conn.execute(
+                "UPDATE articles SET deleted = 2, raw_html = '', html = '', text = '' WHERE id = ?",
+                (aid,),
+            )
+            conn.execute("DELETE FROM paragraphs WHERE article_id = ?", (aid,))
+        conn.execute(
+            "DELETE FROM articles WHERE source_id = ? AND deleted > 0 AND last_seen < ?",
+            (sid, now - TOMBSTONE_DAYS * 86400),
+        )
+        return len(expire)
+
+    # --- articles -------------------------------------------------------------------------
+
+    _SUMMARY_COLS = (
+        "a.id, a.source_id, s.name AS source_name, a.title, a.link, a.published,"
+        " a.is_read, a.is_starred"
+    )
+
+    @staticmethod
+    def _summary(r: sqlite3.Row) -> ArticleSummary:
+        return ArticleSummary(
+            id=r["id"],
+            source_id=r["source_id"],
+            source_name=r["source_name"],
+            title=r["title"],
+            link=r["link"],
+            published=r["published"],
+            read=bool(r["is_read"]),
+            starred=bool(r["is_starred"]),
+        )
+
+    def _filters(
+        self,
+        source_ids: Iterable[str] | None,
+        country: str | None,
+        unread_only: bool,
+        starred_only: bool,
+    ) -> tuple[str, list[Any]]:
+        where = ["a.deleted = 0"]
+        args: list[Any] = []
+        if source_ids is not None:
+            ids = list(source_ids)
+            where.append(f"a.source_id IN ({','.join('?' * len(ids)) or 'NULL'})")
+            args.extend(ids)
+        if country:
+            where.append("s.country = ?")
+            args.append(country)
+        if unread_only:
+            where.append("a.is_read = 0")
+        if starred_only:
+            where.append("a.is_starred = 1")
+        return " AND ".join(where), args
+
+    def list_articles(
+        self,
+        *,
+        source_ids: Iterable[str] | None = None,
+        country: str | None = None,
+        search: str | None = None,
+        unread_only: bool = False,
+        starred_only: bool = False,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[ArticleSummary]:
+        """Newest first. With `search`, the full-text index is used (every word must appear)."""
+        where, args = self._filters(source_ids, country, unread_only, starred_only)
+        conn = self._conn()
+        if search and search.strip():
+            q = fts_query(search)
+            if q is None:
+                return []
+            sql = (
+                f"SELECT {self._SUMMARY_COLS} FROM articles_fts f"
+                " JOIN articles a ON a.id = f.rowid JOIN sources s ON s.id = a.source_id"
+                f" WHERE articles_fts MATCH ? AND {where}"
+                " ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?"
+            )
+            try:
+                rows = conn.execute(sql, (q, *args, limit, offset)).fetchall()
+            except sqlite3.OperationalError as exc:  # a query FTS5 cannot read
+                log.info("Recherche impossible (%s) : %s", q, exc)
+                return []
+        else:
+            sql = (
+                f"SELECT {self._SUMMARY_COLS} FROM articles a JOIN sources s ON s.id = a.source_id"
+                f" WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?"
+            )
+            rows = conn.execute(sql, (*args, limit, offset)).fetchall()
+        return [self._summary(r) for r in rows]
+
+    def count_articles(
+        self,
+        *,
+        source_ids: Iterable[str] | None = None,
+        country: str | None = None,
+        search: str | None = None,
+        unread_only: bool = False,
+    ) -> int:
+        where, args = self._filters(source_ids, country, unread_only, False)
+        conn = self._conn()
+        if search and search.strip():
+            q = fts_query(search)
+            if q is None:
+                return 0
+            sql = (
+                "SELECT count(*) FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+                f" JOIN sources s ON s.id = a.source_id WHERE articles_fts MATCH ? AND {where}"
+            )
+            try:
+                return int(conn.execute(sql, (q, *args)).fetchone()[0])
+            except sqlite3.OperationalError:
+                return 0
+        sql = f"SELECT count(*) FROM articles a JOIN sources s ON s.id = a.source_id WHERE {where}"
+        return int(conn.execute(sql, args).fetchone()[0])
+
+    def get_article(self, article_id: int) -> Article | None:
+        r = (
+            self._conn()
+            .execute(
+                f"SELECT {self._SUMMARY_COLS}, a.author, a.html, a.text, s.country"
+                " FROM articles a JOIN sources s ON s.id = a.source_id"
+                " WHERE a.id = ? AND a.deleted = 0",
+                (article_id,),
+            )
+            .fetchone()
+        )
+        if r is None:
+            return None
+        base = self._summary(r)
+        return Article(
+            **base.__dict__,
+            author=r["author"],
+            html=r["html"],
+            text=r["text"],
+            country=r["country"],
+        )
+
+    def set_read(self, article_ids: int | Iterable[int], read: bool = True) -> None:
+        ids = [article_ids] if isinstance(article_ids, int) else list(article_ids)
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET is_read = ? WHERE id = ?", [(int(read), i) for i in ids]
+            )
+
+    def mark_all_read(self, source_id: str | None = None) -> None:
+        with self.transaction() as conn:
+            if source_id is None:
+                conn.execute("UPDATE articles SET is_read = 1 WHERE is_read = 0")
+            else:
+                conn.execute(
+                    "UPDATE articles SET is_read = 1 WHERE is_read = 0 AND source_id = ?",
+                    (source_id,),
+                )
+
+    def set_starred(self, article_id: int, starred: bool = True) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE articles SET is_starred = ? WHERE id = ?", (int(starred), article_id)
+            )
+
+    def delete_article(self, article_id: int) -> bool:
+        """The user deletes an article: it stays deleted even if the feed still lists it."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM paragraphs WHERE article_id = ?", (article_id,))
+            cur = conn.execute(
+                "UPDATE articles SET deleted = 1, is_starred = 0, raw_html = '', html = '',"
+                " text = '' WHERE id = ? AND deleted = 0",
+                (article_id,),
+            )
+            return cur.rowcount > 0
+
+    def unread_counts(self) -> dict[str, int]:
+        rows = self._conn().execute(
+            "SELECT source_id, count(*) FROM articles WHERE deleted = 0 AND is_read = 0"
+            " GROUP BY source_id"
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def article_counts(self) -> dict[str, int]:
+        rows = self._conn().execute(
+            "SELECT source_id, count(*) FROM articles WHERE deleted = 0 GROUP BY source_id"
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def referenced_images(self, starred_only: bool = False) -> set[str]:
+        sql = "SELECT html FROM articles WHERE deleted = 0 AND html LIKE '%src=\"cache:%'"
+        if starred_only:
+            sql += " AND is_starred = 1"
+        names: set[str] = set()
+        for (html,) in self._conn().execute(sql):
+            names.update(clean.cache_names(html))
+        return names
+
+    def integrity_ok(self) -> bool:
+        return self._conn().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def prune_image_cache(
+    cache_dir: Path, max_bytes: int, keep: Iterable[str] = (), now: float | None = None
+) -> int:
+    """Remove the least recently used cached images until the folder is under `max_bytes`;
+    names in `keep` (images of starred articles) are never removed. Returns files removed."""
+    keep_set = set(keep)
+    files = []
+    total = 0
+    for p in cache_dir.iterdir():
+        if not p.is_file() or p.name.startswith("."):
+            continue
+        st = p.stat()
+        total += st.st_size
+        files.append((max(st.st_atime, st.st_mtime), st.st_size, p))
+    removed = 0
+    for _, size, p in sorted(files):
+        if total <= max_bytes:
+            break
+        if p.name in keep_set:
+            continue
+        try:
+            p.unlink()
+            total -= size
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+__all__ = [
+    "NewsStore",
+    "KnownEntry",
+    "load_default_sources",
+    "prune_image_cache",
+    "fts_query",
+    "STATUS_ERROR",
+    "STATUS_GONE",
+    "STATUS_NEW",
+    "STATUS_NOT_MODIFIED",
+    "STATUS_OK",
+    "STATUS_WAITING",
+]
