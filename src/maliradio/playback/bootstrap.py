@@ -87,7 +87,9 @@ def _raise_instead_of_exit(code: object = None) -> None:
 
 def vlc_args() -> list[str]:
     """libVLC arguments: our defaults plus MALIRADIO_VLC_ARGS."""
-    args = ["--no-video-title-show", "--quiet", "--stats"]
+    args = ["--no-video-title-show", "--stats"]
+    if not os.environ.get("MALIRADIO_DEBUG"):
+        args.append("--quiet")
     extra = os.environ.get("MALIRADIO_VLC_ARGS", "")
     if extra.strip():
         args += shlex.split(extra)

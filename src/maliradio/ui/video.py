@@ -15,6 +15,7 @@ class VideoArea(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
         self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors, True)
         self.setAutoFillBackground(True)
         pal = self.palette()
@@ -27,8 +28,6 @@ class VideoArea(QWidget):
         self._normal_parent_layout_index = None
 
     def handle(self) -> int:
-        # made native only when a TV station plays: the radio-only path stays lightweight
-        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
         return int(self.winId())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
