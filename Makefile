@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench lint sysdeps clean
+.PHONY: run test bench lint sysdeps clean translations
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: sysdeps $(TEST_STAMP)
 
 bench: sysdeps $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate $$(git ls-files "src/maliradio/*.py") -source-language fr -target-language en -ts resources/translations/maliradio_en.ts
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench
