@@ -12,7 +12,8 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-BASE_TS = 1_790_000_000  # a fixed "now-ish" date: 2026-09-21
+BASE_TS = 1_790_000_000  # a fixed date (2026-09-21), for Last-Modified
+ANCHOR = time.time() - 2 * 86400  # item n is published at ANCHOR + n * 10 min
 
 
 def rfc822(ts: float) -> str:
@@ -35,7 +36,6 @@ class Item:
 
 
 def make_items(base_url: str, count: int, prefix: str = "Article", start: int = 1, body=None):
-    now = time.time()
     items = []
     for i in range(start, start + count):
         b = (
@@ -53,7 +53,7 @@ def make_items(base_url: str, count: int, prefix: str = "Article", start: int = 
                 body=b,
                 link=f"{base_url}/a/{prefix.lower()}-{i}",
                 guid=f"urn:{prefix.lower()}:{i}",
-                ts=now - 3600 * (start + count - i),
+                ts=ANCHOR + 600 * i,
             )
         )
     return items
@@ -208,7 +208,9 @@ class FeedServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base(self) -> str:

@@ -256,7 +256,7 @@ def _leaf_blocks(root: Any) -> list[Any]:
 
 def _block_key(el: Any, title_norm: str) -> str | None:
     text = _norm(el.text_content())
-    if title_norm and len(title_norm) > 8:
+    if len(title_norm) >= 4:
         # "L'article <titre> est apparu en premier sur <site>" is the same line for every article
         text = " ".join(text.replace(title_norm, " ").split())
     if text:

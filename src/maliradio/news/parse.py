@@ -49,7 +49,7 @@ def _plain(text: str) -> str:
 
 def _timestamp(entry: Any) -> float | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        value = dict.get(entry, key)  # plain get: no feedparser key-fallback warning
         if value:
             try:
                 return float(calendar.timegm(value))
