@@ -17,15 +17,11 @@ TESTS_DIR = Path(__file__).resolve().parent
 if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))  # `from streamservers import ...`
 
-from streamservers import IcecastServer, StaticServer  # noqa: E402
+from streamservers import ICY_TITLES, IcecastServer, StaticServer  # noqa: E402
 
 VLC_TEST_ARGS = "--aout=dummy --vout=dummy"
 
-# One UTF-8 title and one Latin-1 title (whose bytes are invalid UTF-8).
-ICY_TITLES = [
-    ("Salif Keïta – Mandjou", "utf-8"),
-    ("Oumou Sangaré - Wassoulou", "latin-1"),
-]
+__all__ = ["ICY_TITLES", "VLC_TEST_ARGS"]
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape as _xml_escape
 from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 __all__ = [
+    "ICY_TITLES",
     "IcecastServer",
     "SilentServer",
     "StaticServer",
@@ -46,6 +47,13 @@ __all__ = [
 ]
 
 HOST = "127.0.0.1"
+
+# One UTF-8 title and one Latin-1 title (whose bytes are invalid UTF-8): the ``icecast``
+# fixture's cycle. (Latin-1 has no en dash, hence the plain hyphen in the second.)
+ICY_TITLES = [
+    ("Salif Keïta – Mandjou", "utf-8"),
+    ("Oumou Sangaré - Wassoulou", "latin-1"),
+]
 
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",

@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ICY_TITLES
 from streamservers import (
     CONTENT_TYPES,
+    ICY_TITLES,
     IcecastServer,
     SilentServer,
     StaticServer,
