@@ -415,7 +415,7 @@ class PlayerEngine(QObject):
                 if self._vlc_playing:
                     self._on_playing()
             elif self._status.state in (State.CONNECTING, State.BUFFERING, State.RECONNECTING):
-                pct = int(self._buffer)
+                pct = int(self._buffer) // 10 * 10  # steps of 10 %: libVLC reports every 2-3 %
                 if self._status.state is not State.BUFFERING or self._status.percent != pct:
                     self._set(State.BUFFERING, percent=pct, url=self._status.url)
         elif etype == ev.MediaPlayerPlaying.value:
