@@ -130,3 +130,27 @@ def test_stop_then_play_again(engine, rec, icecast, qtbot):
     n = len(rec.statuses)
     engine.retry()
     rec.wait_state(qtbot, State.PLAYING, timeout=10, after=n)
+
+
+def test_extvlcopt_user_agent_and_referrer_reach_the_server(engine, rec, icecast, static_server, qtbot):
+    body = make_m3u(
+        [icecast.url()],
+        extvlcopt=["http-user-agent=Mozilla/5.0 (Sahel)", "http-referrer=https://www.ortm.ml/"],
+    )
+    static_server.add_route("/ortm.m3u", body, "audio/x-mpegurl")
+    engine.play_url(static_server.url("/ortm.m3u"))
+    rec.wait_state(qtbot, State.PLAYING, timeout=10)
+    stream_requests = [h for p, h in icecast.requests if p.startswith(icecast.path)]
+    assert stream_requests[0]["user-agent"] == "Mozilla/5.0 (Sahel)"
+    assert stream_requests[0]["referer"] == "https://www.ortm.ml/"
+
+
+def test_hls_gets_station_user_agent(engine, rec, hls_server, qtbot):
+    st = Station(
+        id="tv", name="Télé Test", country="NE", kind="tv",
+        streams=[StreamRef(hls_server.url("/index.m3u8"), user_agent="SahelTV/1.0")],
+    )
+    engine.play_station(st)
+    rec.wait_state(qtbot, State.PLAYING, timeout=10)
+    segment_uas = {h.get("user-agent") for p, h in hls_server.requests if p.endswith(".ts")}
+    assert segment_uas == {"SahelTV/1.0"}

@@ -455,14 +455,15 @@ class PlayerEngine(QObject):
             # libVLC will play out what it has, then report the end; the watchdog covers silence.
 
     def _progress(self) -> tuple:
+        """What moves while a stream really plays: the clock, and the bytes read and demuxed
+        (for HLS only the demuxer's count grows; the access reads the playlist alone)."""
         t = self.player.get_time()
-        read = 0
+        read = demuxed = 0
         if self._media is not None:
             stats = self.vlc.MediaStats()
             if self._media.get_stats(stats):
-                read = stats.read_bytes
-        relay_in = self._relay.bytes_in if self._relay is not None else 0
-        return (t, read, relay_in)
+                read, demuxed = stats.read_bytes, stats.demux_read_bytes
+        return (t, read, demuxed)
 
     @Slot()
     def _tick(self) -> None:
@@ -471,7 +472,7 @@ class PlayerEngine(QObject):
         if state is State.PLAYING:
             mark = self._progress()
             # progress = the play clock moved or libVLC read more bytes
-            if mark[:2] != self._progress_mark[:2]:
+            if mark != self._progress_mark:
                 self._progress_mark = mark
                 self._last_progress = now
             elif now - self._last_progress > self.policy.stall_timeout:
