@@ -89,6 +89,7 @@ CREATE TABLE sources(
 CREATE TABLE articles(
     id INTEGER PRIMARY KEY,
     source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    fts_key INTEGER NOT NULL,  -- search index rowid: published second << 20 | id bits
     guid TEXT,
     link TEXT NOT NULL DEFAULT '',
     title TEXT NOT NULL DEFAULT '',
@@ -105,10 +106,12 @@ CREATE TABLE articles(
     is_starred INTEGER NOT NULL DEFAULT 0,
     deleted INTEGER NOT NULL DEFAULT 0  -- 0 live, 1 deleted by the user, 2 expired
 );
+CREATE UNIQUE INDEX articles_fts_key ON articles(fts_key);
 CREATE INDEX articles_guid ON articles(source_id, guid) WHERE guid IS NOT NULL;
 CREATE INDEX articles_link ON articles(source_id, link);
 CREATE INDEX articles_newest ON articles(deleted, published DESC);
 CREATE INDEX articles_source_newest ON articles(source_id, deleted, published DESC);
+CREATE INDEX articles_unread ON articles(source_id) WHERE is_read = 0 AND deleted = 0;
 CREATE INDEX articles_starred ON articles(is_starred) WHERE is_starred = 1;
 CREATE TABLE paragraphs(
     source_id TEXT NOT NULL,
@@ -117,21 +120,22 @@ CREATE TABLE paragraphs(
     PRIMARY KEY(source_id, key, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX paragraphs_article ON paragraphs(article_id);
+-- Contentless full-text index whose rowid is `fts_key`: matches come out newest first
+-- straight from the index, so "ORDER BY rowid DESC LIMIT n" stops after n rows.
 CREATE VIRTUAL TABLE articles_fts USING fts5(
-    title, text, content='articles', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2'
+    title, text, content='', tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.fts_key, new.title, new.text);
 END;
 CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts(articles_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
+        VALUES ('delete', old.fts_key, old.title, old.text);
 END;
 CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN
     INSERT INTO articles_fts(articles_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
-    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        VALUES ('delete', old.fts_key, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.fts_key, new.title, new.text);
 END;
 """
 
@@ -193,8 +197,8 @@ def fts_query(text: str) -> str | None:
     if not words:
         return None
     parts = [f'"{w}"' for w in words]
-    if len(words[-1]) >= 3:
-        parts[-1] += "*"
+    if len(words[-1]) >= 4 and not text.rstrip('"').endswith((" ", "\t")):
+        parts[-1] += "*"  # "pluie" also finds "pluies"; short stems would match too much
     return " ".join(parts)
 
 
@@ -674,17 +678,21 @@ class NewsStore:
                 else:
                     if a.raw_html is None:
                         continue
-                    cur = conn.execute(
-                        "INSERT INTO articles(source_id, guid, link, title, author, published,"
-                        " fetched, last_seen, raw_html, content_hash, full_fetched)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    published = min(a.published, now)
+                    aid, fts_key = self._new_ids(conn, published)
+                    conn.execute(
+                        "INSERT INTO articles(id, fts_key, source_id, guid, link, title, author,"
+                        " published, fetched, last_seen, raw_html, content_hash, full_fetched)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
+                            aid,
+                            fts_key,
                             sid,
                             a.guid or None,
                             a.link,
                             a.title,
                             a.author,
-                            min(a.published, now),
+                            published,
                             now,
                             now,
                             a.raw_html,
@@ -692,7 +700,6 @@ class NewsStore:
                             int(a.full_fetched),
                         ),
                     )
-                    aid = int(cur.lastrowid or 0)
                     seen.append(aid)
                     stats.new += 1
                 conn.executemany(
@@ -703,6 +710,17 @@ class NewsStore:
             self._refresh_boilerplate(conn, sid, src["boilerplate"], changed)
             stats.pruned = self._prune(conn, sid, src["keep_count"], src["keep_days"], seen, now)
         return stats
+
+    @staticmethod
+    def _new_ids(conn: sqlite3.Connection, published: float) -> tuple[int, int]:
+        """Next article id, and its search key (publication second, then id bits)."""
+        aid = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0])
+        second = max(0, int(published))
+        while True:
+            key = (second << 20) | (aid & 0xFFFFF)
+            if not conn.execute("SELECT 1 FROM articles WHERE fts_key = ?", (key,)).fetchone():
+                return aid, key
+            second += 1  # practically never: same second and ids 2**20 apart
 
     def _refresh_boilerplate(
         self, conn: sqlite3.Connection, sid: str, old_value: str, changed: dict[int, str]
@@ -804,20 +822,30 @@ class NewsStore:
 
     def _filters(
         self,
+        conn: sqlite3.Connection,
         source_ids: Iterable[str] | None,
         country: str | None,
         unread_only: bool,
         starred_only: bool,
-    ) -> tuple[str, list[Any]]:
+    ) -> tuple[str, list[Any]] | None:
+        """WHERE clause on `a` (articles). None when the filters select nothing."""
         where = ["a.deleted = 0"]
         args: list[Any] = []
-        if source_ids is not None:
-            ids = list(source_ids)
-            where.append(f"a.source_id IN ({','.join('?' * len(ids)) or 'NULL'})")
-            args.extend(ids)
+        ids = None if source_ids is None else set(source_ids)
         if country:
-            where.append("s.country = ?")
-            args.append(country)
+            in_country = {
+                r[0] for r in conn.execute("SELECT id FROM sources WHERE country = ?", (country,))
+            }
+            ids = in_country if ids is None else ids & in_country
+        if ids is not None:
+            if not ids:
+                return None
+            if len(ids) == 1:
+                where.append("a.source_id = ?")  # its own index, newest first
+            else:
+                # several sources: walk the newest-first index and filter (no big sort)
+                where.append(f"+a.source_id IN ({','.join('?' * len(ids))})")
+            args.extend(sorted(ids))
         if unread_only:
             where.append("a.is_read = 0")
         if starred_only:
@@ -835,18 +863,23 @@ class NewsStore:
         limit: int = 200,
         offset: int = 0,
     ) -> list[ArticleSummary]:
-        """Newest first. With `search`, the full-text index is used (every word must appear)."""
-        where, args = self._filters(source_ids, country, unread_only, starred_only)
+        """Newest first. With `search`, the full-text index is used (every word must appear,
+        accents and case ignored, the last word may be the start of a word)."""
         conn = self._conn()
+        flt = self._filters(conn, source_ids, country, unread_only, starred_only)
+        if flt is None:
+            return []
+        where, args = flt
         if search and search.strip():
             q = fts_query(search)
             if q is None:
                 return []
             sql = (
                 f"SELECT {self._SUMMARY_COLS} FROM articles_fts f"
-                " JOIN articles a ON a.id = f.rowid JOIN sources s ON s.id = a.source_id"
+                " CROSS JOIN articles a ON a.fts_key = f.rowid"
+                " JOIN sources s ON s.id = a.source_id"
                 f" WHERE articles_fts MATCH ? AND {where}"
-                " ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?"
+                " ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
             )
             try:
                 rows = conn.execute(sql, (q, *args, limit, offset)).fetchall()
@@ -855,7 +888,8 @@ class NewsStore:
                 return []
         else:
             sql = (
-                f"SELECT {self._SUMMARY_COLS} FROM articles a JOIN sources s ON s.id = a.source_id"
+                f"SELECT {self._SUMMARY_COLS} FROM articles a"
+                " CROSS JOIN sources s ON s.id = a.source_id"
                 f" WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?"
             )
             rows = conn.execute(sql, (*args, limit, offset)).fetchall()
@@ -869,22 +903,26 @@ class NewsStore:
         search: str | None = None,
         unread_only: bool = False,
     ) -> int:
-        where, args = self._filters(source_ids, country, unread_only, False)
         conn = self._conn()
+        flt = self._filters(conn, source_ids, country, unread_only, False)
+        if flt is None:
+            return 0
+        where, args = flt
         if search and search.strip():
             q = fts_query(search)
             if q is None:
                 return 0
             sql = (
-                "SELECT count(*) FROM articles_fts f JOIN articles a ON a.id = f.rowid"
-                f" JOIN sources s ON s.id = a.source_id WHERE articles_fts MATCH ? AND {where}"
+                "SELECT count(*) FROM articles_fts f CROSS JOIN articles a"
+                f" ON a.fts_key = f.rowid WHERE articles_fts MATCH ? AND {where}"
             )
             try:
                 return int(conn.execute(sql, (q, *args)).fetchone()[0])
             except sqlite3.OperationalError:
                 return 0
-        sql = f"SELECT count(*) FROM articles a JOIN sources s ON s.id = a.source_id WHERE {where}"
-        return int(conn.execute(sql, args).fetchone()[0])
+        return int(
+            conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", args).fetchone()[0]
+        )
 
     def get_article(self, article_id: int) -> Article | None:
         r = (
@@ -944,8 +982,8 @@ class NewsStore:
 
     def unread_counts(self) -> dict[str, int]:
         rows = self._conn().execute(
-            "SELECT source_id, count(*) FROM articles WHERE deleted = 0 AND is_read = 0"
-            " GROUP BY source_id"
+            "SELECT source_id, count(*) FROM articles INDEXED BY articles_unread"
+            " WHERE deleted = 0 AND is_read = 0 GROUP BY source_id"
         )
         return {r[0]: r[1] for r in rows}
 
