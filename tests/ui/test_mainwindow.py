@@ -116,3 +116,28 @@ def test_favourite_goes_first(qtbot):
     assert tree.topLevelItem(0).text(0) == "Favoris"
     assert tree.topLevelItem(0).child(0).data(0, 256) == "tele-sahel"
     close_window(win)
+
+
+def test_resume_last_station_at_start(qtbot, icecast):
+    write_user_stations({"version": 1, "stations": [{
+        "id": "user-test", "name": "Radio Test Bamako", "country": "ML", "kind": "radio",
+        "streams": [{"url": icecast.url()}]}]})
+    cfg = Path(os.environ["MALIRADIO_HOME"]) / "config" / "settings.json"
+    cfg.write_text(json.dumps({"last_station": "user-test", "resume_last_station": True}))
+    win = open_window(qtbot)
+    qtbot.waitUntil(lambda: win.bar.status_text() == "En lecture : Radio Test Bamako", timeout=10000)
+    assert win.a_resume.isChecked()
+    close_window(win)
+
+
+def test_without_resume_setting_nothing_plays_at_start(qtbot, icecast):
+    write_user_stations({"version": 1, "stations": [{
+        "id": "user-test", "name": "Radio Test Bamako", "country": "ML", "kind": "radio",
+        "streams": [{"url": icecast.url()}]}]})
+    cfg = Path(os.environ["MALIRADIO_HOME"]) / "config" / "settings.json"
+    cfg.write_text(json.dumps({"last_station": "user-test", "resume_last_station": False}))
+    win = open_window(qtbot)
+    qtbot.wait(300)
+    assert win.bar.status_text() == "Choisissez une station"
+    assert icecast.connections[icecast.path] == 0
+    close_window(win)

@@ -172,6 +172,13 @@ class Relay:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
+        # one listener at a time: a new connection from libVLC replaces the previous one, so
+        # two connections never split the audio between them
+        for old in list(self._clients):
+            try:
+                old.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         self._clients.append(conn)
         try:
             conn.settimeout(5)
