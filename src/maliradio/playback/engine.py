@@ -179,6 +179,7 @@ class PlayerEngine(QObject):
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self._start_attempt)
         self._callbacks = []  # keep ctypes callbacks alive
+        self._watch_network()
         ev = self.vlc.EventType
         self._ev_buffering = ev.MediaPlayerBuffering.value
         self._ev_meta = ev.MediaMetaChanged.value
@@ -193,6 +194,29 @@ class PlayerEngine(QObject):
             cb = self._make_callback()
             self._callbacks.append(cb)
             em.event_attach(etype, cb)
+
+    def _watch_network(self) -> None:
+        """When the system says the network is back, retry at once instead of waiting out the
+        backoff (where the platform can tell: NetworkManager, Windows, macOS)."""
+        try:
+            from PySide6.QtNetwork import QNetworkInformation
+
+            if not QNetworkInformation.loadDefaultBackend():
+                return
+            info = QNetworkInformation.instance()
+        except (ImportError, RuntimeError):
+            return
+        if info is not None:
+            info.reachabilityChanged.connect(self._on_reachability)
+
+    @Slot(object)
+    def _on_reachability(self, reachability) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
+        online = reachability == QNetworkInformation.Reachability.Online
+        if online and self._status.state is State.RECONNECTING and self._retry_timer.isActive():
+            log.info("réseau revenu : nouvelle tentative immédiate")
+            self._retry_timer.start(0)
 
     # ---- libVLC thread side: only hand the event over ----
     def _make_callback(self):
