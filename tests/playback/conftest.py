@@ -31,7 +31,8 @@ class Recorder:
 
     def wait_state(self, qtbot, state: State, timeout: float = 15.0, after: int = 0) -> None:
         qtbot.waitUntil(
-            lambda: any(s.state is state for s in self.statuses[after:]), timeout=int(timeout * 1000)
+            lambda: any(s.state is state for s in self.statuses[after:]),
+            timeout=int(timeout * 1000),
         )
 
 

@@ -11,7 +11,10 @@ def test_bad_libvlc_path_gives_install_hint_not_silent_exit(tmp_path):
     env = dict(os.environ, PYTHON_VLC_LIB_PATH=str(tmp_path / "nope" / "libvlc.so.5"))
     proc = subprocess.run(
         [sys.executable, "-m", "maliradio", "play", "http://127.0.0.1:9/", "--duration", "1"],
-        capture_output=True, text=True, timeout=60, env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
     )
     assert proc.returncode == 3
     assert "libVLC introuvable" in proc.stderr

@@ -62,9 +62,21 @@ def test_stations_json_lists_catalogue_and_user_stations(tmp_path):
     cfg = os.path.join(home, "config")
     os.makedirs(cfg, exist_ok=True)
     with open(os.path.join(cfg, "stations.json"), "w", encoding="utf-8") as fh:
-        json.dump({"version": 1, "stations": [{
-            "id": "user-ma-radio", "name": "Ma radio", "country": "ML", "kind": "radio",
-            "streams": [{"url": "http://127.0.0.1:9/stream"}]}]}, fh)
+        json.dump(
+            {
+                "version": 1,
+                "stations": [
+                    {
+                        "id": "user-ma-radio",
+                        "name": "Ma radio",
+                        "country": "ML",
+                        "kind": "radio",
+                        "streams": [{"url": "http://127.0.0.1:9/stream"}],
+                    }
+                ],
+            },
+            fh,
+        )
     proc = run_cli("stations", "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)

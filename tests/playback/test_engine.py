@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
+from maliradio.catalog.models import Station, StreamRef
+from maliradio.playback.engine import State
 from streamservers import (
     IcecastServer,
     SilentServer,
@@ -12,9 +15,6 @@ from streamservers import (
     make_pls,
     make_xspf,
 )
-
-from maliradio.catalog.models import Station, StreamRef
-from maliradio.playback.engine import State
 
 
 def station(*urls: str, kind: str = "radio") -> Station:
@@ -132,7 +132,9 @@ def test_stop_then_play_again(engine, rec, icecast, qtbot):
     rec.wait_state(qtbot, State.PLAYING, timeout=10, after=n)
 
 
-def test_extvlcopt_user_agent_and_referrer_reach_the_server(engine, rec, icecast, static_server, qtbot):
+def test_extvlcopt_user_agent_and_referrer_reach_the_server(
+    engine, rec, icecast, static_server, qtbot
+):
     body = make_m3u(
         [icecast.url()],
         extvlcopt=["http-user-agent=Mozilla/5.0 (Sahel)", "http-referrer=https://www.ortm.ml/"],
@@ -147,7 +149,10 @@ def test_extvlcopt_user_agent_and_referrer_reach_the_server(engine, rec, icecast
 
 def test_hls_gets_station_user_agent(engine, rec, hls_server, qtbot):
     st = Station(
-        id="tv", name="Télé Test", country="NE", kind="tv",
+        id="tv",
+        name="Télé Test",
+        country="NE",
+        kind="tv",
         streams=[StreamRef(hls_server.url("/index.m3u8"), user_agent="SahelTV/1.0")],
     )
     engine.play_station(st)

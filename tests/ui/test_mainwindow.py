@@ -39,14 +39,27 @@ def click_station(qtbot, win: MainWindow, station_id: str) -> None:
 
 
 def test_choosing_a_station_plays_it_and_status_follows(qtbot, icecast):
-    write_user_stations({"version": 1, "stations": [{
-        "id": "user-test", "name": "Radio Test Bamako", "country": "ML", "kind": "radio",
-        "streams": [{"url": icecast.url()}]}]})
+    write_user_stations(
+        {
+            "version": 1,
+            "stations": [
+                {
+                    "id": "user-test",
+                    "name": "Radio Test Bamako",
+                    "country": "ML",
+                    "kind": "radio",
+                    "streams": [{"url": icecast.url()}],
+                }
+            ],
+        }
+    )
     win = open_window(qtbot)
     seen: list[str] = []
     win.engine.statusChanged.connect(lambda st: seen.append(win.bar.status_text()))
     click_station(qtbot, win, "user-test")
-    qtbot.waitUntil(lambda: win.bar.status_text() == "En lecture : Radio Test Bamako", timeout=10000)
+    qtbot.waitUntil(
+        lambda: win.bar.status_text() == "En lecture : Radio Test Bamako", timeout=10000
+    )
     assert seen[0] == "Connexion à Radio Test Bamako…"
     qtbot.waitUntil(lambda: win.bar.title_label.text() != "", timeout=8000)
     assert win.bar.title_label.text() in ("Salif Keïta – Mandjou", "Oumou Sangaré - Wassoulou")
@@ -58,9 +71,20 @@ def test_choosing_a_station_plays_it_and_status_follows(qtbot, icecast):
 
 
 def test_dead_station_shows_error_and_retry(qtbot):
-    write_user_stations({"version": 1, "stations": [{
-        "id": "user-dead", "name": "Radio Morte", "country": "NE", "kind": "radio",
-        "streams": [{"url": "http://127.0.0.1:9/"}]}]})
+    write_user_stations(
+        {
+            "version": 1,
+            "stations": [
+                {
+                    "id": "user-dead",
+                    "name": "Radio Morte",
+                    "country": "NE",
+                    "kind": "radio",
+                    "streams": [{"url": "http://127.0.0.1:9/"}],
+                }
+            ],
+        }
+    )
     win = open_window(qtbot)
     win.engine.policy.backoff_base = 0.2
     click_station(qtbot, win, "user-dead")
@@ -119,21 +143,45 @@ def test_favourite_goes_first(qtbot):
 
 
 def test_resume_last_station_at_start(qtbot, icecast):
-    write_user_stations({"version": 1, "stations": [{
-        "id": "user-test", "name": "Radio Test Bamako", "country": "ML", "kind": "radio",
-        "streams": [{"url": icecast.url()}]}]})
+    write_user_stations(
+        {
+            "version": 1,
+            "stations": [
+                {
+                    "id": "user-test",
+                    "name": "Radio Test Bamako",
+                    "country": "ML",
+                    "kind": "radio",
+                    "streams": [{"url": icecast.url()}],
+                }
+            ],
+        }
+    )
     cfg = Path(os.environ["MALIRADIO_HOME"]) / "config" / "settings.json"
     cfg.write_text(json.dumps({"last_station": "user-test", "resume_last_station": True}))
     win = open_window(qtbot)
-    qtbot.waitUntil(lambda: win.bar.status_text() == "En lecture : Radio Test Bamako", timeout=10000)
+    qtbot.waitUntil(
+        lambda: win.bar.status_text() == "En lecture : Radio Test Bamako", timeout=10000
+    )
     assert win.a_resume.isChecked()
     close_window(win)
 
 
 def test_without_resume_setting_nothing_plays_at_start(qtbot, icecast):
-    write_user_stations({"version": 1, "stations": [{
-        "id": "user-test", "name": "Radio Test Bamako", "country": "ML", "kind": "radio",
-        "streams": [{"url": icecast.url()}]}]})
+    write_user_stations(
+        {
+            "version": 1,
+            "stations": [
+                {
+                    "id": "user-test",
+                    "name": "Radio Test Bamako",
+                    "country": "ML",
+                    "kind": "radio",
+                    "streams": [{"url": icecast.url()}],
+                }
+            ],
+        }
+    )
     cfg = Path(os.environ["MALIRADIO_HOME"]) / "config" / "settings.json"
     cfg.write_text(json.dumps({"last_station": "user-test", "resume_last_station": False}))
     win = open_window(qtbot)

@@ -19,7 +19,10 @@ from types import ModuleType
 log = logging.getLogger("maliradio.player")
 
 INSTALL_HINT = {
-    "linux": "sudo apt-get install libvlc5 vlc-plugin-base (ou le paquet VLC 3 de votre distribution)",
+    "linux": (
+        "sudo apt-get install libvlc5 vlc-plugin-base vlc-plugin-video-output "
+        "(ou le paquet VLC 3 de votre distribution)"
+    ),
     "darwin": "installez VLC 3 depuis https://www.videolan.org/ dans /Applications",
     "win32": "installez VLC 3 (64 bits) depuis https://www.videolan.org/",
 }

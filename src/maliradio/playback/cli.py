@@ -16,9 +16,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_stations)
 
     p = sub.add_parser("play", help="écoute une station ou une adresse sans fenêtre")
-    p.add_argument("source", metavar="SOURCE", help="identifiant de station ou adresse (flux ou liste)")
-    p.add_argument("--duration", type=float, default=None, metavar="SECONDES",
-                   help="arrête après ce nombre de secondes")
+    p.add_argument(
+        "source", metavar="SOURCE", help="identifiant de station ou adresse (flux ou liste)"
+    )
+    p.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        metavar="SECONDES",
+        help="arrête après ce nombre de secondes",
+    )
     p.add_argument("--json", action="store_true", help="un objet JSON par ligne")
     p.set_defaults(func=cmd_play)
 
@@ -65,8 +72,10 @@ def cmd_play(args: argparse.Namespace) -> int:
     if "://" not in source:
         station = _load_catalog().get(source)
         if station is None:
-            print(f"maliradio: station inconnue : {source} (voir « maliradio stations »)",
-                  file=sys.stderr)
+            print(
+                f"maliradio: station inconnue : {source} (voir « maliradio stations »)",
+                file=sys.stderr,
+            )
             return 2
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
     try:

@@ -15,7 +15,7 @@ import random
 import sys
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
@@ -74,9 +74,8 @@ class Status:
             case State.CONNECTING:
                 return tr("Player", "Connexion à %1…").replace("%1", name)
             case State.BUFFERING:
-                return (
-                    tr("Player", "Mise en mémoire tampon (%1 %)…")
-                    .replace("%1", str(self.percent))
+                return tr("Player", "Mise en mémoire tampon (%1 %)…").replace(
+                    "%1", str(self.percent)
                 )
             case State.PLAYING:
                 return tr("Player", "En lecture : %1").replace("%1", name)
@@ -139,7 +138,7 @@ class PlayerEngine(QObject):
             args.append("--no-xlib")  # Qt owns the Xlib connection
         self.instance = self.vlc.Instance(args)
         if self.instance is None:
-            raise bootstrap.LibVlcMissing("libVLC n'a pas démarré (arguments : %s)" % args)
+            raise bootstrap.LibVlcMissing(f"libVLC n'a pas démarré (arguments : {args})")
         self.player = self.instance.media_player_new()
         # keys and clicks on the video go to Qt (fullscreen, shortcuts), not to libVLC
         self.player.video_set_key_input(False)

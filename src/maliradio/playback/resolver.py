@@ -33,9 +33,7 @@ def probe(ref: StreamRef, timeout: float = 10.0) -> Probe:
     if scheme not in ("http", "https"):
         # rtsp, rtmp, mms...: libVLC opens these itself
         return Probe("direct", ref)
-    resp = open_stream(
-        ref.url, user_agent=ref.user_agent, referrer=ref.referrer, timeout=timeout
-    )
+    resp = open_stream(ref.url, user_agent=ref.user_agent, referrer=ref.referrer, timeout=timeout)
     try:
         head = resp.head
         while len(head) < 512:

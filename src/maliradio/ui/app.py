@@ -37,7 +37,9 @@ def run_app(argv: list[str] | None = None) -> int:
     app.setWindowIcon(icon("maliradio"))
     # Qt's own strings (standard buttons) in French when the system is French
     qt_tr = QTranslator(app)
-    if qt_tr.load(QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    if qt_tr.load(
+        QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
         app.installTranslator(qt_tr)
     win = MainWindow()
     win.show()

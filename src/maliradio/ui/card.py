@@ -11,9 +11,20 @@ from maliradio.ui.icons import icon
 from maliradio.ui.stations import country_label, logo_path
 
 LANGS = {
-    "fr": "français", "bm": "bambara", "ff": "peul", "son": "songhaï", "tmh": "tamasheq",
-    "mos": "mooré", "dyu": "dioula", "ha": "haoussa", "dje": "zarma", "en": "anglais",
-    "ar": "arabe", "kr": "kanouri", "man": "mandingue", "gur": "gourmantché",
+    "fr": "français",
+    "bm": "bambara",
+    "ff": "peul",
+    "son": "songhaï",
+    "tmh": "tamasheq",
+    "mos": "mooré",
+    "dyu": "dioula",
+    "ha": "haoussa",
+    "dje": "zarma",
+    "en": "anglais",
+    "ar": "arabe",
+    "kr": "kanouri",
+    "man": "mandingue",
+    "gur": "gourmantché",
 }
 
 
@@ -47,16 +58,22 @@ class StationCard(QWidget):
             self.logo.setPixmap(icon("maliradio").pixmap(128, 128))
             self.name.setText(self.tr("maliradio"))
             self.details.setText(
-                self.tr("Radios et télévisions du Mali, du Burkina Faso et du Niger.<br>"
-                        "Choisissez une station dans la liste.")
+                self.tr(
+                    "Radios et télévisions du Mali, du Burkina Faso et du Niger.<br>"
+                    "Choisissez une station dans la liste."
+                )
             )
             return
         pm = QPixmap(str(logo_path(st.logo))) if st.logo else QPixmap()
         if pm.isNull():
             pm = icon("tv" if st.kind == "tv" else "radio").pixmap(128, 128)
         else:
-            pm = pm.scaled(160, 160, Qt.AspectRatioMode.KeepAspectRatio,
-                           Qt.TransformationMode.SmoothTransformation)
+            pm = pm.scaled(
+                160,
+                160,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
         self.logo.setPixmap(pm)
         self.name.setText(st.name)
         kind = self.tr("Télévision") if st.kind == "tv" else self.tr("Radio")
@@ -74,4 +91,6 @@ class StationCard(QWidget):
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )

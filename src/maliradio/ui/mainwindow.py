@@ -161,8 +161,9 @@ class MainWindow(QMainWindow):
         except LibVlcMissing as exc:
             self._engine_error = str(exc)
             self.show_notice(
-                self.tr("Lecture impossible : %1 Les actualités restent disponibles.")
-                .replace("%1", str(exc))
+                self.tr("Lecture impossible : %1 Les actualités restent disponibles.").replace(
+                    "%1", str(exc)
+                )
             )
             return
         self.engine.statusChanged.connect(self._on_status)
@@ -184,7 +185,11 @@ class MainWindow(QMainWindow):
         if self.catalog.errors:
             lines = [str(e) for e in self.catalog.errors[:5]]
             more = len(self.catalog.errors) - len(lines)
-            text = self.tr("Certaines stations n'ont pas pu être chargées :") + "\n• " + "\n• ".join(lines)
+            text = (
+                self.tr("Certaines stations n'ont pas pu être chargées :")
+                + "\n• "
+                + "\n• ".join(lines)
+            )
             if more > 0:
                 text += "\n" + self.tr("… et %1 autre(s) erreur(s)").replace("%1", str(more))
             self.show_notice(text)
@@ -195,7 +200,9 @@ class MainWindow(QMainWindow):
 
     def _load_failed(self, exc: BaseException) -> None:
         log.error("chargement : %s", exc, exc_info=exc)
-        self.show_notice(self.tr("Les stations n'ont pas pu être chargées : %1").replace("%1", str(exc)))
+        self.show_notice(
+            self.tr("Les stations n'ont pas pu être chargées : %1").replace("%1", str(exc))
+        )
         self.ready = True
 
     def _maybe_resume(self) -> None:
@@ -323,8 +330,9 @@ class MainWindow(QMainWindow):
 
     # ---- settings ----
     def _save_settings(self) -> None:
-        snapshot = Settings(**{k: (list(v) if isinstance(v, list) else v)
-                               for k, v in vars(self.settings).items()})
+        snapshot = Settings(
+            **{k: (list(v) if isinstance(v, list) else v) for k, v in vars(self.settings).items()}
+        )
         run_task(snapshot.save, on_error=lambda e: log.warning("réglages non enregistrés : %s", e))
 
     def _save_settings_later(self) -> None:
@@ -339,8 +347,10 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             self.tr("À propos de maliradio"),
-            self.tr("maliradio %1\nRadios, télévisions et actualités du Mali, "
-                    "du Burkina Faso et du Niger.").replace("%1", __version__),
+            self.tr(
+                "maliradio %1\nRadios, télévisions et actualités du Mali, "
+                "du Burkina Faso et du Niger."
+            ).replace("%1", __version__),
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

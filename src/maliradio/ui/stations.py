@@ -56,7 +56,8 @@ def fetch_logo(url: str) -> Path | None:
     from maliradio import __version__
 
     with httpx.Client(
-        timeout=httpx.Timeout(10.0), follow_redirects=True,
+        timeout=httpx.Timeout(10.0),
+        follow_redirects=True,
         headers={"User-Agent": f"maliradio/{__version__}"},
     ) as client:
         resp = client.get(url)
@@ -130,7 +131,9 @@ class StationList(QWidget):
         if favs:
             groups.append((self.tr("Favoris"), favs))
         for code in ("ML", "BF", "NE", "INT"):
-            members = [s for s in self._stations if s.country == code and s.id not in self._favourites]
+            members = [
+                s for s in self._stations if s.country == code and s.id not in self._favourites
+            ]
             if members:
                 groups.append((country_label(code), members))
         for label, members in groups:
