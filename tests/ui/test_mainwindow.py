@@ -189,3 +189,22 @@ def test_without_resume_setting_nothing_plays_at_start(qtbot, icecast):
     assert win.bar.status_text() == "Choisissez une station"
     assert icecast.connections[icecast.path] == 0
     close_window(win)
+
+
+def test_tv_plays_in_the_window_and_fullscreen_is_done_by_qt(qtbot, hls_server):
+    write_user_stations({"version": 1, "stations": [{
+        "id": "user-tv", "name": "Télé Test", "country": "NE", "kind": "tv",
+        "streams": [{"url": hls_server.url("/index.m3u8")}]}]})  # fmt: skip
+    win = open_window(qtbot)
+    click_station(qtbot, win, "user-tv")
+    assert win.stack.currentWidget() is win.video
+    qtbot.waitUntil(lambda: win.bar.status_text() == "En lecture : Télé Test", timeout=10000)
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseDClick(win.video, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(win.isFullScreen, timeout=3000)
+    assert not win.stations.isVisible() and not win.bar.isVisible()
+    qtbot.keyClick(win.video, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not win.isFullScreen(), timeout=3000)
+    assert win.stations.isVisible() and win.bar.isVisible()
+    close_window(win)

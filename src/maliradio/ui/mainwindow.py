@@ -233,10 +233,18 @@ class MainWindow(QMainWindow):
                 self.show_notice(self._engine_error)
             return
         if st.kind == "tv":
-            self.engine.set_video_window(self.video.handle())
+            self.engine.set_video_window(self._video_handle())
         self.engine.play_station(st)
         self.settings.last_station = st.id
         self._save_settings()
+
+    def _video_handle(self) -> int | None:
+        """The native window libVLC draws into, on platforms where it can embed."""
+        from PySide6.QtGui import QGuiApplication
+
+        if QGuiApplication.platformName() in ("xcb", "windows", "cocoa"):
+            return self.video.handle()
+        return None  # offscreen (tests) or pure Wayland: libVLC cannot embed there
 
     def toggle_play(self) -> None:
         if self.engine is None:
