@@ -185,6 +185,7 @@ class FeedServer:
         self.routes: dict[str, Route] = {}
         self.log: list[tuple[str, dict[str, str]]] = []
         self.stop_event = threading.Event()
+        self.sent: dict[str, threading.Event] = {}  # set by slow_handler once a body is out
         self._lock = threading.Lock()
         server = self
 
@@ -321,9 +322,11 @@ def huge_handler(total: int = 50_000_000):
 
 
 def slow_handler(server: FeedServer, body: bytes, delay: float):
-    """Sends the feed after `delay` seconds (or when the server stops)."""
+    """Sends the feed after `delay` seconds (or when the server stops); then sets
+    `server.sent[path]`."""
 
     def handle(h: BaseHTTPRequestHandler) -> None:
+        done = server.sent.setdefault(h.path, threading.Event())
         if server.stop_event.wait(delay):
             return
         h.send_response(200)
@@ -332,7 +335,9 @@ def slow_handler(server: FeedServer, body: bytes, delay: float):
         h.end_headers()
         try:
             h.wfile.write(body)
+            h.wfile.flush()
         except OSError:
             pass
+        done.set()
 
     return handle

@@ -1,0 +1,310 @@
+"""The database: survives restarts, reads offline, retention, fast search, recovery from a
+damaged file, worker threads, and a refresh killed in the middle of writing."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from newsfeeds import make_items, rss20, slow_handler
+
+from maliradio.news import clean
+from maliradio.news.fetch import refresh
+from maliradio.news.store import SCHEMA_VERSION, NewsStore
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def test_cache_survives_restart_and_reads_with_the_server_stopped(server, tmp_path, image_dir):
+    from newsfeeds import png
+
+    items = make_items(server.base, 4, "Hors")
+    items[0].body += '<p><img src="/p.png" alt="photo"></p>'
+    server.set("/p.png", png(20, 20), content_type="image/png")
+    server.set("/feed", rss20(items))
+    db = tmp_path / "news.sqlite3"
+    first = NewsStore(db, defaults=[])
+    first.add_source(server.url("/feed"), "Hors ligne FM", country="ML")
+    refresh(first, image_dir=image_dir, fetch_full_articles=False)
+    first.set_starred(first.list_articles()[0].id)
+    first.close()
+    server.stop()
+
+    again = NewsStore(db, defaults=[])
+    arts = again.list_articles()
+    assert [a.title for a in arts] == ["Hors 4", "Hors 3", "Hors 2", "Hors 1"]
+    assert arts[0].starred and arts[0].source_name == "Hors ligne FM"
+    one = again.get_article(arts[-1].id)
+    assert "Nouvelle 1" in one.text
+    names = clean.cache_names(one.html)
+    assert names and (image_dir / names[0]).exists()  # the picture is on disk
+    assert len(again.list_articles(country="ML", search="saison")) == 4
+    report = refresh(again, image_dir=image_dir, connect_timeout=2)
+    assert report.offline and again.count_articles() == 4
+    again.close()
+
+
+def test_fresh_database_settings(store):
+    conn = store._conn()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.recovery_notice() is None
+
+
+def test_bundled_sources_are_offered_once(tmp_path):
+    defaults = [
+        {"id": "un", "name": "Un", "country": "ML", "feed_url": "http://127.0.0.1:9/un"},
+        {"id": "deux", "name": "Deux", "country": "BF", "feed_url": "http://127.0.0.1:9/deux"},
+    ]
+    s = NewsStore(tmp_path / "n.db", defaults=defaults)
+    assert [x.id for x in s.list_sources()] == ["un", "deux"]
+    s.remove_source("un")
+    s.close()
+    defaults.append({"id": "trois", "name": "Trois", "feed_url": "http://127.0.0.1:9/3"})
+    s = NewsStore(tmp_path / "n.db", defaults=defaults)
+    assert [x.id for x in s.list_sources()] == ["deux", "trois"]  # removed stays removed
+    s.close()
+
+
+def test_real_feeds_json_is_valid():
+    from maliradio.news.store import load_default_sources
+
+    sources = load_default_sources()
+    assert len(sources) >= 20
+    assert len({s["id"] for s in sources}) == len(sources)
+    for s in sources:
+        assert s["country"] in ("ML", "BF", "NE", "INT")
+        assert s["feed_url"].startswith("https://") and s["site_url"].startswith("https://")
+        assert s["name"] and s["language"] == "fr"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "too-new"])
+def test_unreadable_database_is_moved_aside(tmp_path, damage, caplog):
+    db = tmp_path / "news.sqlite3"
+    if damage == "garbage":
+        db.write_bytes(b"ceci n'est pas une base SQLite" * 100)
+    else:
+        conn = sqlite3.connect(db)
+        conn.execute("CREATE TABLE t(x)")
+        conn.execute("PRAGMA user_version = 99")
+        conn.commit()
+        conn.close()
+    caplog.set_level("WARNING", logger="maliradio.db")
+    s = NewsStore(db, defaults=[])
+    assert s.list_sources() == []  # a fresh, usable database
+    notice = s.recovery_notice()
+    assert notice and "mise de côté" in notice
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("news.sqlite3.illisible-")]
+    assert len(aside) == 1
+    assert aside[0].name in notice
+    assert any("mise de côté" in r.getMessage() for r in caplog.records)
+    s.clear_recovery_notice()
+    assert s.recovery_notice() is None
+    s.close()
+
+
+def test_retention_keeps_starred_and_what_the_feed_still_lists(server, store, image_dir):
+    server.set("/feed", rss20(make_items(server.base, 6, "Vieux")))
+    store.add_source(server.url("/feed"), "ret")
+    refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    oldest = store.list_articles()[-1]
+    store.set_starred(oldest.id)
+    store.set_retention("ret", keep_count=3, keep_days=365)
+    refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    assert store.count_articles() == 6  # all still in the feed: nothing pruned
+
+    server.set("/feed", rss20(make_items(server.base, 2, "Neuf", start=20)))
+    refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    titles = [a.title for a in store.list_articles()]
+    assert titles == ["Neuf 21", "Neuf 20", "Vieux 6", "Vieux 1"]  # 3 newest + the starred one
+    # the expired ones do not come back when the feed lists them again
+    server.set("/feed", rss20(make_items(server.base, 6, "Vieux")))
+    r = refresh(store, image_dir=image_dir, fetch_full_articles=False).results[0]
+    assert r.new == 0
+
+
+def test_read_star_and_unread_counts(server, store, image_dir):
+    server.set("/a", rss20(make_items(server.base, 3, "A")))
+    server.set("/b", rss20(make_items(server.base, 2, "B")))
+    store.add_source(server.url("/a"), "a", country="ML")
+    store.add_source(server.url("/b"), "b", country="NE")
+    refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    assert store.unread_counts() == {"a": 3, "b": 2}
+    first = store.list_articles(source_ids=["a"])[0]
+    store.set_read(first.id)
+    store.set_starred(first.id)
+    assert store.unread_counts() == {"a": 2, "b": 2}
+    assert [a.id for a in store.list_articles(starred_only=True)] == [first.id]
+    assert len(store.list_articles(unread_only=True)) == 4
+    assert {a.source_id for a in store.list_articles(country="NE")} == {"b"}
+    store.mark_all_read("b")
+    assert store.unread_counts() == {"a": 2}
+
+
+def test_store_is_used_from_many_threads(server, store, image_dir):
+    server.set("/feed", rss20(make_items(server.base, 20, "Fil")))
+    store.add_source(server.url("/feed"), "fil")
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader():
+        try:
+            while not stop.is_set():
+                store.list_articles(limit=50)
+                store.unread_counts()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    ids = [a.id for a in store.list_articles()]
+    marker = threading.Thread(target=lambda: store.set_read(ids[:10]))
+    marker.start()
+    marker.join()
+    stop.set()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert store.unread_counts() == {"fil": 10}
+
+
+WORDS = (
+    "bamako niamey ouagadougou mali burkina niger sahel pluie saison récolte marché élection "
+    "président ministre gouvernement sécurité armée école santé hôpital route fleuve coton "
+    "or mine prix riz mil sorgho éleveurs commerçants jeunes femmes football musique radio "
+    "conseil accord sommet frontière transport énergie électricité eau forage village région"
+).split()
+
+
+def _fill(store, n):
+    """n articles straight into SQLite, the search index built in one statement (as fast as a
+    bulk import can be; the triggers stay the same for normal updates)."""
+    rnd = random.Random(7)
+    vocab = WORDS + [f"terme{i}x" for i in range(3000)]
+    # each common word is in about 1 article in 12, like "Bamako" in a Malian news corpus
+    weights = [0.05] * len(WORDS) + [1 / (i + 1) for i in range(3000)]
+    cum = list(itertools.accumulate(weights))
+    for i in range(20):
+        store.add_source(f"http://127.0.0.1:9/{i}", f"Source {i}", country="ML")
+    conn = store._conn()
+    trigger = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'articles_fts_ai'"
+    ).fetchone()[0]
+    # 4000 random half-texts; each article joins two of them (cheap to make, varied enough)
+    halves = [" ".join(rnd.choices(vocab, cum_weights=cum, k=12)) for _ in range(4000)]
+    now = time.time()
+    with store.transaction() as c:
+        c.execute("DROP TRIGGER articles_fts_ai")
+        rows = []
+        for k in range(1, n + 1):
+            text = halves[rnd.randrange(4000)] + " " + halves[rnd.randrange(4000)]
+            pub = int(now - rnd.random() * 86400 * 50)
+            rows.append(
+                (k, (pub << 20) | k, f"source-{k % 20}", f"g{k}", text[:60], pub, now, now, text)
+            )
+        c.executemany(
+            "INSERT INTO articles(id, fts_key, source_id, guid, title, published, fetched,"
+            " last_seen, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        c.execute(
+            "INSERT INTO articles_fts(rowid, title, text) SELECT fts_key, title, text FROM articles"
+        )
+        c.execute(trigger)
+
+
+def test_search_100k_articles_fast(store):
+    _fill(store, 100_000)
+    assert store.count_articles() == 100_000
+    for word in ("bamako", "élection", "pluie", "sécurité marché", "terme500x"):
+        store.list_articles(search=word, limit=50)  # warm
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            found = store.list_articles(search=word, limit=50)
+            times.append(time.perf_counter() - t0)
+        assert found, word
+        published = [a.published for a in found]
+        assert published == sorted(published, reverse=True)  # newest first
+        assert statistics.median(times) < 0.010, (word, times)
+    # accents and case do not matter
+    assert store.list_articles(search="ELECTION", limit=5)
+    t0 = time.perf_counter()
+    page = store.list_articles(limit=200)
+    assert len(page) == 200 and time.perf_counter() - t0 < 0.05
+    # an article inserted the normal way is found too
+    store._conn().execute("UPDATE articles SET title = 'Inondations à Mopti' WHERE id = 5")
+    assert [a.id for a in store.list_articles(search="mopti")] == [5]
+
+
+def test_killed_during_refresh_leaves_a_sound_database(server, tmp_path):
+    home = tmp_path / "home"
+    db = home / "data" / "news.sqlite3"
+    server.set("/first", rss20(make_items(server.base, 5, "Avant")))
+    store = NewsStore(db, defaults=[])
+    store.add_source(server.url("/first"), "first")
+    refresh(store, image_dir=tmp_path / "img", fetch_full_articles=False)
+    assert store.count_articles() == 5
+    long_body = lambda i: "<p>" + ("Un long texte d'article sur le Sahel. " * 40) + f"{i}</p>"  # noqa: E731
+    for i in range(12):
+        body = rss20(make_items(server.base, 60, f"Lot{i}", body=long_body)).encode()
+        server.set(f"/slow{i}", handler=slow_handler(server, body, 0.15 * (i + 1)))
+        store.add_source(server.url(f"/slow{i}"), f"slow{i}")
+    store.close()
+
+    code = (
+        "import argparse, sys\n"
+        "from maliradio.news import cli\n"
+        "p = argparse.ArgumentParser(); cli.register(p.add_subparsers())\n"
+        "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))\n"
+    )
+    env = dict(os.environ, MALIRADIO_HOME=str(home), PYTHONPATH=str(SRC))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "news", "refresh", "--json", "--no-full-text"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    lines = []
+    try:
+        while True:  # wait until the refresh has stored a slow source, then kill it
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            lines.append(json.loads(line))
+            if lines[-1]["source"].startswith("slow") and lines[-1]["new"] == 60:
+                break
+        # the next feed is on its way: kill while it is being parsed and written
+        nxt = f"/slow{int(lines[-1]['source'][4:]) + 1}"
+        assert server.sent.setdefault(nxt, threading.Event()).wait(10)
+        time.sleep(0.25)  # not a synchronisation: aims the kill at that source's write
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+    assert len(lines) < 13  # it was killed before the end
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    after = NewsStore(db, defaults=[])
+    assert after.recovery_notice() is None
+    titles = {a.title for a in after.list_articles(source_ids=["first"])}
+    assert titles == {f"Avant {i}" for i in range(1, 6)}
+    for sid in {r["source"] for r in lines if r["source"].startswith("slow")}:
+        assert after.count_articles(source_ids=[sid]) == 60  # stored whole, or not at all
+    counts = after.article_counts()
+    assert all(n in (0, 60) for k, n in counts.items() if k.startswith("slow"))
+    after.close()
