@@ -397,10 +397,29 @@ def image_dimensions(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def display_html(html: str, cache_dir: Path) -> str:
-    """Stored HTML with `cache:NAME` images turned into file URLs of the image cache."""
+def display_html(html: str, cache_dir: Path, max_width: int | None = None) -> str:
+    """Stored HTML with `cache:NAME` images turned into file URLs of the image cache.
+    Images missing from the cache are dropped; with `max_width`, wide ones are scaled down
+    (for QTextBrowser, which knows no CSS max-width)."""
     base = cache_dir.resolve().as_uri().rstrip("/") + "/"
-    return html.replace(f'src="{CACHE_PREFIX}', f'src="{base}')
+
+    def fix(m: re.Match[str]) -> str:
+        tag, name = m.group(0), m.group(1)
+        path = cache_dir / name
+        if "/" in name or not path.is_file():
+            return ""
+        tag = re.sub(r'\s(width|height)="[^"]*"', "", tag)
+        if max_width:
+            try:
+                with path.open("rb") as fh:
+                    dims = image_dimensions(fh.read(65536))
+            except OSError:
+                dims = None
+            width = min(dims[0], max_width) if dims else max_width
+            tag = tag.replace("<img", f'<img width="{width}"', 1)
+        return tag.replace(f'src="{CACHE_PREFIX}', f'src="{base}', 1)
+
+    return re.sub(r'<img\b[^>]*\bsrc="' + re.escape(CACHE_PREFIX) + r'([^"]+)"[^>]*>', fix, html)
 
 
 def cache_names(html: str) -> list[str]:

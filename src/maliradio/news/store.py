@@ -209,17 +209,22 @@ class NewsStore:
         defaults: list[dict[str, Any]] | None = None,
     ) -> None:
         """`defaults`: the sources to offer on first use (None = resources/feeds.json)."""
-        if path is None:
-            from maliradio import paths
-
-            path = paths.news_db_file()
-        self.path = Path(path)
+        self._path = Path(path) if path is not None else None
         self._defaults = defaults
         self._local = threading.local()
         self._lock = threading.Lock()
         self._ready = False
         self._all_conns: list[sqlite3.Connection] = []
         self._recovery: str | None = None
+
+    @property
+    def path(self) -> Path:
+        """The database file (resolved on first use: no disk access in the constructor)."""
+        if self._path is None:
+            from maliradio import paths
+
+            self._path = paths.news_db_file()
+        return self._path
 
     # --- connections ----------------------------------------------------------------------
 
