@@ -1,0 +1,712 @@
+"""The news pane beside the player: latest articles, filters, search, and a reader.
+
+Every database access and every fetch goes through `run_task` (worker thread); the widgets
+only show what comes back. The list is a model that loads pages of articles on demand
+(`fetchMore`), so 10,000 stored articles cost one page at startup.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from maliradio.news import clean
+from maliradio.news.models import Article, ArticleSummary
+from maliradio.news.store import NewsStore
+from maliradio.news.timefmt import full_date, relative_time
+from maliradio.settings import Settings
+from maliradio.ui.icons import icon
+from maliradio.ui.tasks import run_task
+
+log = logging.getLogger("maliradio.ui")
+
+PAGE_SIZE = 200
+STARTUP_REFRESH_DELAY_MS = 4000
+
+ROLE_ARTICLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _tr_time(text: str) -> str:
+    return QCoreApplication.translate("RelativeTime", text)
+
+
+@dataclass
+class _Query:
+    country: str | None = None
+    source: str | None = None
+    search: str = ""
+
+
+# --- the list model ---------------------------------------------------------------------------
+
+
+class ArticleListModel(QAbstractListModel):
+    """Articles newest first, loaded `PAGE_SIZE` at a time on a worker thread."""
+
+    loaded = Signal()  # a page arrived
+
+    def __init__(self, store: NewsStore, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.query = _Query()
+        self._rows: list[ArticleSummary] = []
+        self._generation = 0
+        self._loading = False
+        self._exhausted = False
+        self._now = time.time()
+
+    # Qt model API
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        a = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return a.title
+        if role == ROLE_ARTICLE:
+            return a
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{a.title}\n{a.source_name} — {full_date(a.published, _tr_time)}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            state = "" if a.read else QCoreApplication.translate("NewsPane", "non lu, ")
+            return f"{state}{a.title}, {a.source_name}, {self.when(a)}"
+        return None
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and not self._exhausted and not self._loading
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid() or self._loading or self._exhausted:
+            return
+        self._load(len(self._rows))
+
+    # ours
+    def when(self, a: ArticleSummary) -> str:
+        return relative_time(a.published, self._now, _tr_time)
+
+    def article(self, row: int) -> ArticleSummary | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def is_loading(self) -> bool:
+        return self._loading
+
+    def reset_query(self, query: _Query) -> None:
+        """Start again from the newest article with other filters (old replies are ignored)."""
+        self.query = query
+        self._generation += 1
+        self._loading = False
+        self._exhausted = False
+        self._now = time.time()
+        self._load(0, replace=True)
+
+    def _load(self, offset: int, replace: bool = False) -> None:
+        self._loading = True
+        gen = self._generation
+        q = self.query
+        run_task(
+            self.store.list_articles,
+            source_ids=[q.source] if q.source else None,
+            country=q.country,
+            search=q.search or None,
+            limit=PAGE_SIZE,
+            offset=offset,
+            on_success=lambda rows: self._page(gen, rows, replace),
+            on_error=lambda exc: self._failed(gen, exc),
+        )
+
+    def _page(self, gen: int, rows: list[ArticleSummary], replace: bool) -> None:
+        if gen != self._generation:
+            return
+        self._loading = False
+        self._exhausted = len(rows) < PAGE_SIZE
+        if replace:
+            self.beginResetModel()
+            self._rows = list(rows)
+            self.endResetModel()
+        elif rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        self.loaded.emit()
+
+    def _failed(self, gen: int, exc: BaseException) -> None:
+        if gen != self._generation:
+            return
+        self._loading = False
+        self._exhausted = True
+        log.warning("Articles non chargés : %s", exc)
+        self.loaded.emit()
+
+    def update_article(self, article_id: int, **changes: Any) -> None:
+        for row, a in enumerate(self._rows):
+            if a.id == article_id:
+                for k, v in changes.items():
+                    setattr(a, k, v)
+                idx = self.index(row)
+                self.dataChanged.emit(idx, idx)
+                return
+
+
+class ArticleDelegate(QStyledItemDelegate):
+    """Two lines: the title (bold when unread), then a star, the source and the time."""
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        title = QFont(option.font)  # type: ignore[attr-defined]
+        meta = QFont(option.font)  # type: ignore[attr-defined]
+        meta.setPointSizeF(max(7.0, meta.pointSizeF() * 0.85))
+        return title, meta
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:  # noqa: N802
+        title, meta = self._fonts(option)
+        h = QFontMetrics(title).height() * 2 + QFontMetrics(meta).height() + 14
+        return QSize(200, h)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        a: ArticleSummary | None = index.data(ROLE_ARTICLE)
+        if a is None:
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # type: ignore[attr-defined]
+        widget = opt.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        pal: QPalette = opt.palette  # type: ignore[attr-defined]
+        text_color = pal.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        dim = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        title_font, meta_font = self._fonts(opt)
+        title_font.setBold(not a.read)
+        rect: QRect = opt.rect.adjusted(8, 5, -8, -5)  # type: ignore[attr-defined]
+        painter.save()
+        fm = QFontMetrics(title_font)
+        title = self._elide_two_lines(a.title, fm, rect.width())
+        lines = title.count("\n") + 1
+        title_rect = QRect(rect.left(), rect.top(), rect.width(), fm.height() * lines)
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        painter.drawText(
+            title_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), title
+        )
+        model = index.model()
+        when = model.when(a) if isinstance(model, ArticleListModel) else ""
+        meta = f"{'★ ' if a.starred else ''}{a.source_name} · {when}"
+        painter.setFont(meta_font)
+        painter.setPen(pal.color(dim))
+        meta_rect = QRect(
+            rect.left(), title_rect.bottom() + 2, rect.width(), rect.bottom() - title_rect.bottom()
+        )
+        painter.drawText(
+            meta_rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+            QFontMetrics(meta_font).elidedText(meta, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        painter.restore()
+
+    @staticmethod
+    def _elide_two_lines(text: str, fm: QFontMetrics, width: int) -> str:
+        if fm.horizontalAdvance(text) <= width:
+            return text
+        words, first = text.split(), ""
+        while words and fm.horizontalAdvance((first + " " + words[0]).strip()) <= width:
+            first = (first + " " + words.pop(0)).strip()
+        rest = fm.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, width)
+        return (
+            f"{first}\n{rest}" if first else fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        )
+
+
+# --- progress from the worker thread -----------------------------------------------------------
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; emitted from the refresh worker, delivered queued."""
+
+    progress = Signal(int, int, str)
+
+
+# --- the pane -------------------------------------------------------------------------------
+
+
+class NewsPane(QWidget):
+    refreshFinished = Signal(object)  # the RefreshReport, or None when the refresh failed
+    articleShown = Signal(int)
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.store = NewsStore()
+        self._cancel = threading.Event()
+        self._refreshing = False
+        self._current: Article | None = None
+        self._sources: list[Any] = []
+        self._offline = False
+        self._relay = _Relay(self)
+        self._relay.progress.connect(self._on_progress)
+
+        # filters and actions
+        self.country_box = QComboBox(self)
+        self.country_box.setAccessibleName(self.tr("Pays"))
+        for code, label in (
+            ("", self.tr("Tous les pays")),
+            ("ML", self.tr("Mali")),
+            ("BF", self.tr("Burkina Faso")),
+            ("NE", self.tr("Niger")),
+            ("INT", self.tr("International")),
+        ):
+            self.country_box.addItem(label, code)
+        self.source_box = QComboBox(self)
+        self.source_box.setAccessibleName(self.tr("Source"))
+        self.source_box.addItem(self.tr("Toutes les sources"), "")
+        self.source_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.source_box.setMinimumContentsLength(12)
+        self.refresh_button = QPushButton(icon("refresh"), self.tr("Actualiser"), self)
+        self.refresh_button.setToolTip(self.tr("Télécharger les nouveaux articles"))
+        self.search_box = QLineEdit(self)
+        self.search_box.setPlaceholderText(self.tr("Rechercher dans les articles…"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName(self.tr("Recherche"))
+
+        self.progress = QProgressBar(self)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(6)
+        self.progress.hide()
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.offline_notice = QLabel(self.tr("Hors ligne : articles enregistrés affichés"), self)
+        self.offline_notice.setWordWrap(True)
+        self.offline_notice.setStyleSheet(
+            "QLabel { background: palette(alternate-base); border-left: 4px solid #d08a00;"
+            " padding: 4px 6px; }"
+        )
+        self.offline_notice.hide()
+        self.db_notice = QLabel(self)
+        self.db_notice.setWordWrap(True)
+        self.db_notice.hide()
+
+        # list
+        self.model = ArticleListModel(self.store, self)
+        self.model.loaded.connect(self._on_loaded)
+        self.list = QListView(self)
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(ArticleDelegate(self.list))
+        self.list.setUniformItemSizes(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setAccessibleName(self.tr("Articles"))
+        self.empty_label = QLabel(self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+
+        # reader
+        self.reader = QTextBrowser(self)
+        self.reader.setOpenLinks(False)
+        self.reader.setOpenExternalLinks(False)
+        self.reader.setAccessibleName(self.tr("Article"))
+        self.reader.anchorClicked.connect(self._link_clicked)
+        self.star_button = QPushButton(icon("star-outline"), self.tr("Garder"), self)
+        self.star_button.setCheckable(True)
+        self.star_button.setToolTip(self.tr("Garder cet article (il ne sera jamais effacé)"))
+        self.browser_button = QPushButton(self.tr("Ouvrir dans le navigateur"), self)
+        self.star_button.setEnabled(False)
+        self.browser_button.setEnabled(False)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.country_box)
+        top.addWidget(self.source_box, 1)
+        top.addWidget(self.refresh_button)
+        list_box = QWidget(self)
+        lb = QVBoxLayout(list_box)
+        lb.setContentsMargins(0, 0, 0, 0)
+        lb.addWidget(self.list)
+        lb.addWidget(self.empty_label)
+        reader_box = QWidget(self)
+        rb = QVBoxLayout(reader_box)
+        rb.setContentsMargins(0, 0, 0, 0)
+        rb.addWidget(self.reader, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.star_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.browser_button)
+        rb.addLayout(buttons)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(list_box)
+        self.splitter.addWidget(reader_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 4)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.search_box)
+        lay.addWidget(self.offline_notice)
+        lay.addWidget(self.db_notice)
+        lay.addWidget(self.status)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.splitter, 1)
+        self._show_placeholder()
+
+        # behaviour
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self._apply_filters)
+        self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_box.returnPressed.connect(self._apply_filters)
+        self.country_box.currentIndexChanged.connect(self._country_changed)
+        self.source_box.currentIndexChanged.connect(lambda _i: self._apply_filters())
+        self.refresh_button.clicked.connect(self.refresh)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        self.star_button.toggled.connect(self._star_toggled)
+        self.browser_button.clicked.connect(self.open_in_browser)
+        self.auto_timer = QTimer(self)
+        self.auto_timer.timeout.connect(lambda: self.refresh(automatic=True))
+        self._clock = QTimer(self)  # keeps "il y a 3 min" true
+        self._clock.setInterval(60_000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self._startup_refresh_pending = True
+        self._apply_settings()
+
+        run_task(
+            self._startup_state, on_success=self._got_startup_state, on_error=self._task_failed
+        )
+        self._reload_sources()
+        self._apply_filters()
+
+    # ---- public API ----
+    def article_count(self) -> int:
+        """Articles currently loaded in the list (pages load as the list scrolls)."""
+        return self.model.rowCount()
+
+    def is_refreshing(self) -> bool:
+        return self._refreshing
+
+    def set_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self._apply_settings()
+
+    def refresh(self, automatic: bool = False) -> None:
+        """Fetch the sources now (in the background); `refreshFinished` tells the end."""
+        if self._refreshing:
+            return
+        from maliradio.news.fetch import refresh as do_refresh
+
+        self._refreshing = True
+        self._cancel.clear()
+        self.refresh_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.status.setText(self.tr("Actualisation…"))
+        relay = self._relay
+
+        def progress(result: Any, done: int, total: int) -> None:
+            relay.progress.emit(done, total, result.source)
+
+        run_task(
+            do_refresh,
+            self.store,
+            force=not automatic,
+            fetch_full_articles=self.settings.news_fetch_full_articles,
+            progress=progress,
+            cancel=self._cancel,
+            on_success=self._refresh_done,
+            on_error=self._refresh_failed,
+        )
+
+    def open_in_browser(self) -> None:
+        a = self._current
+        if a is not None and clean.open_in_browser_allowed(a.link):
+            QDesktopServices.openUrl(QUrl(a.link))
+
+    def shutdown(self) -> None:
+        """The window closes: stop timers, ask a running refresh to stop soon."""
+        self._cancel.set()
+        self.auto_timer.stop()
+        self._clock.stop()
+        self._search_timer.stop()
+
+    # ---- settings and timers ----
+    def _apply_settings(self) -> None:
+        minutes = max(0, int(self.settings.news_refresh_minutes))
+        if minutes:
+            self.auto_timer.start(minutes * 60_000)
+        else:
+            self.auto_timer.stop()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._startup_refresh_pending:
+            self._startup_refresh_pending = False
+            if self.settings.news_refresh_minutes > 0:
+                QTimer.singleShot(STARTUP_REFRESH_DELAY_MS, self._startup_refresh)
+
+    def _startup_refresh(self) -> None:
+        if self._cancel.is_set() or self._refreshing:
+            return
+        run_task(self.store.get_meta, "last_refresh", on_success=self._maybe_startup_refresh)
+
+    def _maybe_startup_refresh(self, last: str | None) -> None:
+        minutes = self.settings.news_refresh_minutes
+        if self._cancel.is_set() or minutes <= 0:
+            return
+        if last is None or time.time() - float(last) > minutes * 60:
+            self.refresh(automatic=True)
+
+    def _tick(self) -> None:
+        self.model._now = time.time()
+        self.list.viewport().update()
+
+    # ---- loading ----
+    def _startup_state(self) -> tuple[str | None, bool]:
+        notice = self.store.recovery_notice()
+        return notice, bool(self.store.get_meta("offline"))
+
+    def _got_startup_state(self, state: tuple[str | None, bool]) -> None:
+        notice, offline = state
+        if notice:
+            self.db_notice.setText(notice)
+            self.db_notice.show()
+            run_task(self.store.clear_recovery_notice)
+        self._set_offline(offline)
+
+    def _reload_sources(self) -> None:
+        def load() -> tuple[list[Any], dict[str, int]]:
+            return self.store.list_sources(), self.store.unread_counts()
+
+        run_task(load, on_success=self._got_sources, on_error=self._task_failed)
+
+    def _got_sources(self, data: tuple[list[Any], dict[str, int]]) -> None:
+        sources, unread = data
+        self._sources = sources
+        current = self.source_box.currentData()
+        country = self.country_box.currentData() or ""
+        self.source_box.blockSignals(True)
+        self.source_box.clear()
+        self.source_box.addItem(self.tr("Toutes les sources"), "")
+        for s in sources:
+            if country and s.country != country:
+                continue
+            n = unread.get(s.id, 0)
+            label = f"{s.name} ({n})" if n else s.name
+            self.source_box.addItem(label, s.id)
+            if s.error:
+                self.source_box.setItemData(
+                    self.source_box.count() - 1, s.error, Qt.ItemDataRole.ToolTipRole
+                )
+        i = self.source_box.findData(current)
+        self.source_box.setCurrentIndex(max(0, i))
+        self.source_box.blockSignals(False)
+        if i < 0 and current:
+            self._apply_filters()
+
+    def _country_changed(self) -> None:
+        self._got_sources((self._sources, {}))
+        self._reload_sources()
+        self._apply_filters()
+
+    def _apply_filters(self) -> None:
+        self._search_timer.stop()
+        q = _Query(
+            country=self.country_box.currentData() or None,
+            source=self.source_box.currentData() or None,
+            search=self.search_box.text().strip(),
+        )
+        self.model.reset_query(q)
+
+    def _on_loaded(self) -> None:
+        empty = self.model.rowCount() == 0
+        if empty:
+            if self.model.query.search:
+                text = self.tr("Aucun article ne contient « %1 ».").replace(
+                    "%1", self.model.query.search
+                )
+            else:
+                text = self.tr(
+                    "Pas encore d'articles. Appuyez sur « Actualiser » pour les télécharger."
+                )
+            self.empty_label.setText(text)
+        self.empty_label.setVisible(empty)
+        self.list.setVisible(not empty)
+
+    # ---- refresh ----
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, _source: str) -> None:
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.status.setText(
+            self.tr("Actualisation… %1/%2").replace("%1", str(done)).replace("%2", str(total))
+        )
+
+    def _refresh_done(self, report: Any) -> None:
+        self._refreshing = False
+        self.refresh_button.setEnabled(True)
+        self.progress.hide()
+        run_task(self.store.set_meta, "last_refresh", str(time.time()))
+        self._set_offline(report.offline)
+        errors = [r for r in report.results if r.status == "error"]
+        if report.offline:
+            text = self.tr("Pas de connexion : les sources n'ont pas pu être jointes.")
+        else:
+            text = (
+                self.tr("%1 nouvel(s) article(s) · %2 Ko reçus")
+                .replace("%1", str(report.new))
+                .replace("%2", str(max(1, report.bytes // 1000)) if report.bytes else "0")
+            )
+            if errors:
+                text += " · " + self.tr("%1 source(s) en erreur").replace("%1", str(len(errors)))
+        self.status.setText(text)
+        if errors and not report.offline:
+            self.status.setToolTip("\n".join(f"{r.source} : {r.error}" for r in errors[:15]))
+        else:
+            self.status.setToolTip("")
+        self._reload_sources()
+        if report.new or report.results:
+            self._apply_filters()
+        self.refreshFinished.emit(report)
+
+    def _refresh_failed(self, exc: BaseException) -> None:
+        self._refreshing = False
+        self.refresh_button.setEnabled(True)
+        self.progress.hide()
+        log.error("Actualisation impossible", exc_info=exc)
+        self.status.setText(self.tr("L'actualisation a échoué : %1").replace("%1", str(exc)))
+        self.refreshFinished.emit(None)
+
+    def _set_offline(self, offline: bool) -> None:
+        self._offline = offline
+        self.offline_notice.setVisible(offline)
+
+    # ---- reader ----
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        a = self.model.article(current.row()) if current.isValid() else None
+        if a is None:
+            return
+        width = max(200, self.reader.viewport().width() - 24)
+
+        def load() -> tuple[Article | None, str]:
+            from maliradio import paths
+
+            art = self.store.get_article(a.id)
+            if art is None:
+                return None, ""
+            if not art.read:
+                self.store.set_read(art.id, True)
+            return art, clean.display_html(art.html, paths.image_cache_dir(), width)
+
+        run_task(load, on_success=self._show_article, on_error=self._task_failed)
+
+    def _show_article(self, data: tuple[Article | None, str]) -> None:
+        art, body = data
+        if art is None:
+            self.reader.setHtml(
+                f"<p>{html.escape(self.tr('Cet article n’est plus disponible.'))}</p>"
+            )
+            return
+        self._current = art
+        self.model.update_article(art.id, read=True)
+        head = (
+            f"<h2>{html.escape(art.title)}</h2>"
+            f"<p style='color: #777777;'>{html.escape(art.source_name)} · "
+            f"{html.escape(full_date(art.published, _tr_time))}"
+            + (f" · {html.escape(art.author)}" if art.author else "")
+            + "</p><hr>"
+        )
+        if not body.strip():
+            body = (
+                "<p><i>"
+                + html.escape(
+                    self.tr(
+                        "Cette source ne donne que le titre : ouvrez l'article dans le navigateur."
+                    )
+                )
+                + "</i></p>"
+            )
+        self.reader.setHtml(head + body)
+        self.reader.verticalScrollBar().setValue(0)
+        self.star_button.blockSignals(True)
+        self.star_button.setChecked(art.starred)
+        self.star_button.setIcon(icon("star" if art.starred else "star-outline"))
+        self.star_button.blockSignals(False)
+        self.star_button.setEnabled(True)
+        allowed = clean.open_in_browser_allowed(art.link)
+        self.browser_button.setEnabled(allowed)
+        self.browser_button.setToolTip(art.link if allowed else "")
+        self.articleShown.emit(art.id)
+
+    def _show_placeholder(self) -> None:
+        self.reader.setHtml(
+            "<p style='color: #777777;'>"
+            + html.escape(self.tr("Choisissez un article dans la liste pour le lire ici."))
+            + "</p>"
+        )
+
+    def _star_toggled(self, checked: bool) -> None:
+        a = self._current
+        if a is None:
+            return
+        a.starred = checked
+        self.star_button.setIcon(icon("star" if checked else "star-outline"))
+        self.model.update_article(a.id, starred=checked)
+        run_task(self.store.set_starred, a.id, checked, on_error=self._task_failed)
+
+    def _link_clicked(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+
+    def _task_failed(self, exc: BaseException) -> None:
+        log.warning("Actualités : %s", exc)
+        self.status.setText(self.tr("Erreur : %1").replace("%1", str(exc)))

@@ -1,0 +1,200 @@
+"""The news pane, offscreen: fills without blocking, reads, searches, says when offline."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from newsfeeds import Item, make_items, png, rss20
+
+from maliradio.news.store import NewsStore
+from maliradio.settings import Settings
+
+
+@pytest.fixture
+def settings():
+    s = Settings()
+    s.news_refresh_minutes = 0  # tests start refreshes themselves
+    return s
+
+
+@pytest.fixture
+def user_store():
+    """The store at the user's path, bundled (internet) sources removed."""
+    store = NewsStore()
+    for s in store.list_sources():
+        store.remove_source(s.id)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def feeds(server, user_store):
+    items = make_items(server.base, 5, "Actu")
+    items[-1].title = "Crue du fleuve à Gao"
+    items[-1].body = (
+        "<p>Le fleuve Niger a débordé à Gao ce matin.</p>"
+        '<p><img src="/photo.png" alt="Le fleuve"></p><p>Les habitants se sont organisés.</p>'
+    )
+    server.set("/photo.png", png(300, 200), content_type="image/png")
+    server.set("/ml", rss20(items), etag='"1"')
+    server.set("/ne", rss20(make_items(server.base, 3, "Niamey")), etag='"2"')
+    user_store.add_source(server.url("/ml"), "Radio Mali Test", country="ML")
+    user_store.add_source(server.url("/ne"), "Niger Test", country="NE")
+    return server
+
+
+@pytest.fixture
+def pane(qtbot, settings):
+    from maliradio.ui import tasks
+    from maliradio.ui.news_pane import NewsPane
+
+    p = NewsPane(settings)
+    qtbot.addWidget(p)
+    p.resize(460, 760)
+    p.show()
+    yield p
+    p.shutdown()
+    tasks.wait_all(10_000)
+
+
+def _refresh(qtbot, pane):
+    with qtbot.waitSignal(pane.refreshFinished, timeout=20_000) as blocker:
+        pane.refresh()
+    return blocker.args[0]
+
+
+def _bulk(store, n):
+    """n stored articles (as if many refreshes had happened)."""
+    src = store.add_source("http://127.0.0.1:9/bulk", "Archives", country="BF")
+    now = int(time.time())
+    with store.transaction() as c:
+        c.executemany(
+            "INSERT INTO articles(id, fts_key, source_id, guid, title, published, fetched,"
+            " last_seen, html, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (k, ((now - k * 60) << 20) | k, src.id, f"g{k}", f"Archive numéro {k}",
+                 now - k * 60, now, now, f"<p>Texte {k}</p>", f"Texte {k}")
+                for k in range(1, n + 1)
+            ],
+        )  # fmt: skip
+
+
+def test_ten_thousand_articles_load_without_blocking(qtbot, settings, user_store):
+    from PySide6.QtCore import QTimer
+
+    from maliradio.ui import tasks
+    from maliradio.ui.news_pane import NewsPane
+
+    _bulk(user_store, 10_000)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(10)
+    t0 = time.monotonic()
+    p = NewsPane(settings)
+    qtbot.addWidget(p)
+    p.show()
+    built = time.monotonic() - t0
+    qtbot.waitUntil(lambda: p.article_count() > 0, timeout=5000)
+    shown = time.monotonic() - t0
+    timer.stop()
+    assert built < 0.5 and shown < 2.0, (built, shown)
+    assert p.article_count() == 200  # one page, not 10,000 widgets
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert not gaps or max(gaps) < 0.25  # the event loop kept turning
+    first = p.model.article(0)
+    assert first.title == "Archive numéro 1"  # newest first
+    p.list.scrollToBottom()
+    qtbot.waitUntil(lambda: p.article_count() >= 400, timeout=5000)  # next page on scroll
+    p.shutdown()
+    tasks.wait_all(10_000)
+
+
+def test_refresh_then_click_shows_the_clean_article(qtbot, feeds, pane):
+    report = _refresh(qtbot, pane)
+    assert report is not None and report.new == 8 and not report.offline
+    qtbot.waitUntil(lambda: pane.article_count() == 8)
+    assert pane.status.text().startswith("8 nouvel(s) article(s)")
+    row = next(i for i in range(8) if pane.model.article(i).title == "Crue du fleuve à Gao")
+    index = pane.model.index(row)
+    pane.list.scrollTo(index)
+    rect = pane.list.visualRect(index)
+    from PySide6.QtCore import Qt
+
+    with qtbot.waitSignal(pane.articleShown, timeout=5000):
+        qtbot.mouseClick(pane.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    text = pane.reader.toPlainText()
+    assert "Crue du fleuve à Gao" in text and "Radio Mali Test" in text
+    assert "Le fleuve Niger a débordé à Gao ce matin." in text
+    html = pane.reader.toHtml()
+    assert "file://" in html and "127.0.0.1" not in html.split("Crue du fleuve")[1]
+    assert pane.model.article(row).read  # no longer bold
+    assert pane.browser_button.isEnabled()
+    pane.grab().save("/tmp/news_pane.png")
+
+    opened = []
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl = staticmethod(lambda url: opened.append(url.toString()))  # type: ignore[method-assign]
+    try:
+        pane.browser_button.click()
+    finally:
+        del QDesktopServices.openUrl
+    assert opened == [feeds.url("/a/actu-5")]
+
+
+def test_search_country_and_source_filters(qtbot, feeds, pane):
+    _refresh(qtbot, pane)
+    qtbot.waitUntil(lambda: pane.article_count() == 8)
+    qtbot.keyClicks(pane.search_box, "fleuve")
+    qtbot.waitUntil(lambda: pane.article_count() == 1)
+    assert pane.model.article(0).title == "Crue du fleuve à Gao"
+    pane.search_box.clear()
+    qtbot.waitUntil(lambda: pane.article_count() == 8)
+    pane.country_box.setCurrentIndex(pane.country_box.findData("NE"))
+    qtbot.waitUntil(lambda: pane.article_count() == 3)
+    assert {pane.model.article(i).source_name for i in range(3)} == {"Niger Test"}
+    qtbot.waitUntil(lambda: pane.source_box.findData("radio-mali-test") == -1)  # hidden: not NE
+    pane.country_box.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: pane.source_box.findData("radio-mali-test") > 0)
+    pane.source_box.setCurrentIndex(pane.source_box.findData("radio-mali-test"))
+    qtbot.waitUntil(lambda: pane.article_count() == 5)
+    qtbot.keyClicks(pane.search_box, "introuvablemot")
+    qtbot.waitUntil(lambda: pane.article_count() == 0)
+    assert pane.empty_label.isVisible() and "introuvablemot" in pane.empty_label.text()
+
+
+def test_offline_notice_when_the_server_is_gone(qtbot, feeds, pane):
+    _refresh(qtbot, pane)
+    qtbot.waitUntil(lambda: pane.article_count() == 8)
+    assert not pane.offline_notice.isVisible()
+    feeds.stop()
+    report = _refresh(qtbot, pane)
+    assert report.offline
+    assert pane.offline_notice.isVisible()
+    assert pane.offline_notice.text() == "Hors ligne : articles enregistrés affichés"
+    qtbot.waitUntil(lambda: pane.article_count() == 8)  # the saved articles are still listed
+
+
+def test_progress_and_automatic_refresh_timer(qtbot, feeds, settings, pane):
+    seen = []
+    pane._relay.progress.connect(lambda d, t, s: seen.append((d, t)))
+    _refresh(qtbot, pane)
+    assert seen[-1] == (2, 2)
+    assert not pane.progress.isVisible()
+    assert not pane.auto_timer.isActive()
+    settings.news_refresh_minutes = 15
+    pane.set_settings(settings)
+    assert pane.auto_timer.isActive() and pane.auto_timer.interval() == 15 * 60_000
+
+
+def test_non_web_links_are_not_opened(qtbot, server, user_store, pane):
+    items = [Item(1, "Lien bizarre", "<p>Texte.</p>", "file:///etc/passwd", "z1", time.time())]
+    server.set("/odd", rss20(items))
+    user_store.add_source(server.url("/odd"), "Odd")
+    _refresh(qtbot, pane)
+    qtbot.waitUntil(lambda: pane.article_count() == 1)
+    with qtbot.waitSignal(pane.articleShown, timeout=5000):
+        pane.list.setCurrentIndex(pane.model.index(0))
+    assert not pane.browser_button.isEnabled()
