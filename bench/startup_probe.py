@@ -1,0 +1,94 @@
+"""Cold start to the first painted frame of the main window, in a fresh process.
+
+    python bench/startup_probe.py app    # the app, as `python -m maliradio` starts it
+    python bench/startup_probe.py bare   # baseline: a bare PySide6 QMainWindow
+
+The parent notes time.monotonic() (system-wide clock on Linux) just before it starts this
+process; this script prints, as JSON, the monotonic time at which the first paint of the main
+window (or of any widget inside it) has completed: an application-wide event filter sees the
+first QEvent.Paint for that window, and a zero-delay timer then fires once the whole paint pass
+(and its flush to the offscreen backing store) is over. Nothing in the app is changed: for
+`app` the QApplication is created first (so the filter can be installed before the window
+exists; run_app() reuses an existing instance), then `maliradio.cli.main([])` runs as usual.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+T_IMPORT = time.monotonic()
+
+mode = sys.argv[1] if len(sys.argv) > 1 else "app"
+
+from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+marks: dict[str, float] = {"script": T_IMPORT}
+
+
+def vm_status() -> dict[str, int]:
+    out = {}
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
+                out[key] = int(value.split()[0])
+    return out
+
+
+class FirstPaint(QObject):
+    def __init__(self, window_class: str) -> None:
+        super().__init__()
+        self.window_class = window_class
+        self.window = None
+        self.seen = False
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        if not self.seen and event.type() == QEvent.Type.Paint and isinstance(obj, QWidget):
+            win = obj.window()
+            if type(win).__name__ == self.window_class:
+                self.seen = True
+                self.window = win
+                marks["first_paint_event"] = time.monotonic()
+                QTimer.singleShot(0, self.done)
+        return False
+
+    def done(self) -> None:
+        marks["first_paint_done"] = time.monotonic()
+        win = self.window
+        info = {"mode": mode, "marks": marks, "pid": os.getpid(), "vm": vm_status()}
+        if win is not None:
+            info["window_visible"] = bool(win.isVisible())
+            info["engine_started"] = getattr(win, "engine", None) is not None
+            info["catalog_ready"] = bool(getattr(win, "ready", False))
+            news = getattr(win, "news", None)
+            info["news_widget"] = type(news).__name__ if news is not None else None
+        print(json.dumps(info), flush=True)
+        os._exit(0)  # the figure is taken: skip the teardown
+
+
+def main() -> None:
+    app = QApplication(["maliradio"])
+    probe = FirstPaint("MainWindow" if mode == "app" else "QMainWindow")
+    app.installEventFilter(probe)
+    QTimer.singleShot(30_000, lambda: os._exit(3))  # never hang the bench
+    if mode == "bare":
+        from PySide6.QtWidgets import QMainWindow
+
+        win = QMainWindow()
+        win.setWindowTitle("bare")
+        win.resize(1280, 760)
+        win.show()
+        app.exec()
+    else:
+        sys.argv = ["maliradio"]
+        from maliradio.cli import main as app_main
+
+        app_main([])
+
+
+if __name__ == "__main__":
+    main()
