@@ -175,6 +175,7 @@ def test_offline_notice_when_the_server_is_gone(qtbot, feeds, pane):
     assert pane.offline_notice.isVisible()
     assert pane.offline_notice.text() == "Hors ligne : articles enregistrés affichés"
     qtbot.waitUntil(lambda: pane.article_count() == 8)  # the saved articles are still listed
+    pane.grab().save("/tmp/news_pane_offline.png")
 
 
 def test_progress_and_automatic_refresh_timer(qtbot, feeds, settings, pane):

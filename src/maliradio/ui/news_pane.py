@@ -7,13 +7,16 @@ only show what comes back. The list is a model that loads pages of articles on d
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
@@ -61,6 +64,18 @@ PAGE_SIZE = 200
 STARTUP_REFRESH_DELAY_MS = 4000
 
 ROLE_ARTICLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _alive(method: Callable[..., None]) -> Callable[..., None]:
+    """For callbacks that arrive from a worker: do nothing once the pane is gone or shut."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any) -> None:
+        if getattr(self, "_closed", False) or not shiboken6.isValid(self):
+            return
+        method(self, *args)
+
+    return wrapper
 
 
 def _tr_time(text: str) -> str:
@@ -154,7 +169,7 @@ class ArticleListModel(QAbstractListModel):
         )
 
     def _page(self, gen: int, rows: list[ArticleSummary], replace: bool) -> None:
-        if gen != self._generation:
+        if not shiboken6.isValid(self) or gen != self._generation:
             return
         self._loading = False
         self._exhausted = len(rows) < PAGE_SIZE
@@ -170,7 +185,7 @@ class ArticleListModel(QAbstractListModel):
         self.loaded.emit()
 
     def _failed(self, gen: int, exc: BaseException) -> None:
-        if gen != self._generation:
+        if not shiboken6.isValid(self) or gen != self._generation:
             return
         self._loading = False
         self._exhausted = True
@@ -291,6 +306,7 @@ class NewsPane(QWidget):
         self._current: Article | None = None
         self._sources: list[Any] = []
         self._offline = False
+        self._closed = False
         self._relay = _Relay(self)
         self._relay.progress.connect(self._on_progress)
 
@@ -474,6 +490,7 @@ class NewsPane(QWidget):
 
     def shutdown(self) -> None:
         """The window closes: stop timers, ask a running refresh to stop soon."""
+        self._closed = True
         self._cancel.set()
         self.auto_timer.stop()
         self._clock.stop()
@@ -492,13 +509,14 @@ class NewsPane(QWidget):
         if self._startup_refresh_pending:
             self._startup_refresh_pending = False
             if self.settings.news_refresh_minutes > 0:
-                QTimer.singleShot(STARTUP_REFRESH_DELAY_MS, self._startup_refresh)
+                QTimer.singleShot(STARTUP_REFRESH_DELAY_MS, self, self._startup_refresh)
 
     def _startup_refresh(self) -> None:
         if self._cancel.is_set() or self._refreshing:
             return
         run_task(self.store.get_meta, "last_refresh", on_success=self._maybe_startup_refresh)
 
+    @_alive
     def _maybe_startup_refresh(self, last: str | None) -> None:
         minutes = self.settings.news_refresh_minutes
         if self._cancel.is_set() or minutes <= 0:
@@ -515,6 +533,7 @@ class NewsPane(QWidget):
         notice = self.store.recovery_notice()
         return notice, bool(self.store.get_meta("offline"))
 
+    @_alive
     def _got_startup_state(self, state: tuple[str | None, bool]) -> None:
         notice, offline = state
         if notice:
@@ -529,6 +548,7 @@ class NewsPane(QWidget):
 
         run_task(load, on_success=self._got_sources, on_error=self._task_failed)
 
+    @_alive
     def _got_sources(self, data: tuple[list[Any], dict[str, int]]) -> None:
         sources, unread = data
         self._sources = sources
@@ -591,6 +611,7 @@ class NewsPane(QWidget):
             self.tr("Actualisation… %1/%2").replace("%1", str(done)).replace("%2", str(total))
         )
 
+    @_alive
     def _refresh_done(self, report: Any) -> None:
         self._refreshing = False
         self.refresh_button.setEnabled(True)
@@ -618,6 +639,7 @@ class NewsPane(QWidget):
             self._apply_filters()
         self.refreshFinished.emit(report)
 
+    @_alive
     def _refresh_failed(self, exc: BaseException) -> None:
         self._refreshing = False
         self.refresh_button.setEnabled(True)
@@ -649,6 +671,7 @@ class NewsPane(QWidget):
 
         run_task(load, on_success=self._show_article, on_error=self._task_failed)
 
+    @_alive
     def _show_article(self, data: tuple[Article | None, str]) -> None:
         art, body = data
         if art is None:
@@ -707,6 +730,7 @@ class NewsPane(QWidget):
         if url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
 
+    @_alive
     def _task_failed(self, exc: BaseException) -> None:
         log.warning("Actualités : %s", exc)
         self.status.setText(self.tr("Erreur : %1").replace("%1", str(exc)))
