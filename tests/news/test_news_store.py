@@ -308,3 +308,18 @@ def test_killed_during_refresh_leaves_a_sound_database(server, tmp_path):
     counts = after.article_counts()
     assert all(n in (0, 60) for k, n in counts.items() if k.startswith("slow"))
     after.close()
+
+
+def test_image_cache_is_capped_oldest_first_starred_kept(tmp_path):
+    from maliradio.news.store import prune_image_cache
+
+    cache = tmp_path / "img"
+    cache.mkdir()
+    now = time.time()
+    for i, name in enumerate(["old.png", "starred.png", "mid.png", "new.png"]):
+        p = cache / name
+        p.write_bytes(b"x" * 1000)
+        os.utime(p, (now - 1000 + i * 100, now - 1000 + i * 100))
+    removed = prune_image_cache(cache, 2000, keep={"starred.png"})
+    assert removed == 2
+    assert sorted(p.name for p in cache.iterdir()) == ["new.png", "starred.png"]

@@ -342,7 +342,7 @@ def extract_main(page: bytes | str, url: str) -> str | None:
         content = doc.summary(html_partial=True)
     except Exception:  # noqa: BLE001 - a page we cannot read is not an article
         return None
-    if text_length(sanitize(content)) < 150:
+    if not isinstance(content, str) or text_length(sanitize(content)) < 150:
         return None
     return content
 

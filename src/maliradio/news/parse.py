@@ -78,10 +78,10 @@ def _image_url(entry: Any, base: str) -> str:
             url = m.get("url") or ""
             medium = m.get("medium") or m.get("type") or "image"
             if url and "image" in medium:
-                return urljoin(base, url)
+                return urljoin(base, str(url))
     for enc in entry.get("enclosures") or []:
         if (enc.get("type") or "").startswith("image/") and enc.get("href"):
-            return urljoin(base, enc["href"])
+            return urljoin(base, str(enc["href"]))
     return ""
 
 
@@ -160,19 +160,19 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
             result.alternates = feed_links(body, url)
             result.error = "L'adresse renvoie une page web, pas un flux d'actualités"
         else:
-            exc = d.get("bozo_exception")
-            result.error = f"Flux illisible : {exc}" if exc else "Flux illisible"
+            problem = d.get("bozo_exception")
+            result.error = f"Flux illisible : {problem}" if problem else "Flux illisible"
         return result
     warnings = []
     if d.get("bozo"):
-        exc = d.get("bozo_exception")
-        name = type(exc).__name__ if exc else ""
+        problem = d.get("bozo_exception")
+        name = type(problem).__name__ if problem else ""
         if name == "CharacterEncodingOverride":
             warnings.append(f"Encodage du flux mal déclaré ; lu comme {d.get('encoding', '?')}")
         elif name in ("NonXMLContentType",):
             warnings.append("Le serveur n'annonce pas un type de flux")
         elif name:
-            warnings.append(f"Flux mal formé ({exc}) ; les articles lisibles sont gardés")
+            warnings.append(f"Flux mal formé ({problem}) ; les articles lisibles sont gardés")
     if not entries:
         warnings.append("Le flux ne contient aucun article")
     base = d.get("href") or url

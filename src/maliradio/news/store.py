@@ -1008,7 +1008,7 @@ class NewsStore:
         return names
 
     def integrity_ok(self) -> bool:
-        return self._conn().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return bool(self._conn().execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
 
 def prune_image_cache(
