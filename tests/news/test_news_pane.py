@@ -116,6 +116,8 @@ def test_refresh_then_click_shows_the_clean_article(qtbot, feeds, pane):
     assert report is not None and report.new == 8 and not report.offline
     qtbot.waitUntil(lambda: pane.article_count() == 8)
     assert pane.status.text().startswith("8 nouvel(s) article(s)")
+    mali = pane.source_box.findData("radio-mali-test")
+    qtbot.waitUntil(lambda: pane.source_box.itemText(mali) == "Radio Mali Test (5)")  # unread
     row = next(i for i in range(8) if pane.model.article(i).title == "Crue du fleuve à Gao")
     index = pane.model.index(row)
     pane.list.scrollTo(index)
@@ -130,6 +132,7 @@ def test_refresh_then_click_shows_the_clean_article(qtbot, feeds, pane):
     html = pane.reader.toHtml()
     assert "file://" in html and "127.0.0.1" not in html.split("Crue du fleuve")[1]
     assert pane.model.article(row).read  # no longer bold
+    qtbot.waitUntil(lambda: pane.source_box.itemText(mali) == "Radio Mali Test (4)")
     assert pane.browser_button.isEnabled()
     pane.grab().save("/tmp/news_pane.png")
 

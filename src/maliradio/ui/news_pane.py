@@ -659,21 +659,24 @@ class NewsPane(QWidget):
             return
         width = max(200, self.reader.viewport().width() - 24)
 
-        def load() -> tuple[Article | None, str]:
+        def load() -> tuple[Article | None, str, bool]:
             from maliradio import paths
 
             art = self.store.get_article(a.id)
             if art is None:
-                return None, ""
-            if not art.read:
+                return None, "", False
+            was_unread = not art.read
+            if was_unread:
                 self.store.set_read(art.id, True)
-            return art, clean.display_html(art.html, paths.image_cache_dir(), width)
+            return art, clean.display_html(art.html, paths.image_cache_dir(), width), was_unread
 
         run_task(load, on_success=self._show_article, on_error=self._task_failed)
 
     @_alive
-    def _show_article(self, data: tuple[Article | None, str]) -> None:
-        art, body = data
+    def _show_article(self, data: tuple[Article | None, str, bool]) -> None:
+        art, body, was_unread = data
+        if was_unread:
+            self._reload_sources()  # unread counts in the source list
         if art is None:
             self.reader.setHtml(
                 f"<p>{html.escape(self.tr('Cet article n’est plus disponible.'))}</p>"
