@@ -181,7 +181,7 @@ def test_offline_notice_when_the_server_is_gone(qtbot, feeds, pane):
     pane.grab().save("/tmp/news_pane_offline.png")
 
 
-def test_progress_and_automatic_refresh_timer(qtbot, feeds, settings, pane):
+def test_progress_and_automatic_refresh_timer(qtbot, feeds, settings, pane, monkeypatch):
     seen = []
     pane._relay.progress.connect(lambda d, t, s: seen.append((d, t)))
     _refresh(qtbot, pane)
@@ -189,6 +189,10 @@ def test_progress_and_automatic_refresh_timer(qtbot, feeds, settings, pane):
     assert not pane.progress.isVisible()
     assert not pane.auto_timer.isActive()
     settings.news_refresh_minutes = 15
+    monkeypatch.setenv("MALIRADIO_OFFLINE", "1")  # no network the user did not ask for
+    pane.set_settings(settings)
+    assert not pane.auto_timer.isActive()
+    monkeypatch.delenv("MALIRADIO_OFFLINE")
     pane.set_settings(settings)
     assert pane.auto_timer.isActive() and pane.auto_timer.interval() == 15 * 60_000
 

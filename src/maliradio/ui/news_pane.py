@@ -457,7 +457,7 @@ class NewsPane(QWidget):
 
     def refresh(self, automatic: bool = False) -> None:
         """Fetch the sources now (in the background); `refreshFinished` tells the end."""
-        if self._refreshing:
+        if self._refreshing or (automatic and not self._auto_refresh_allowed()):
             return
         from maliradio.news.fetch import refresh as do_refresh
 
@@ -497,9 +497,16 @@ class NewsPane(QWidget):
         self._search_timer.stop()
 
     # ---- settings and timers ----
+    def _auto_refresh_allowed(self) -> bool:
+        """Automatic refreshes: on unless set to 0 minutes, and never in offline mode
+        (MALIRADIO_OFFLINE=1: no network use the user did not ask for)."""
+        from maliradio import paths
+
+        return self.settings.news_refresh_minutes > 0 and not paths.offline()
+
     def _apply_settings(self) -> None:
         minutes = max(0, int(self.settings.news_refresh_minutes))
-        if minutes:
+        if self._auto_refresh_allowed():
             self.auto_timer.start(minutes * 60_000)
         else:
             self.auto_timer.stop()
@@ -508,7 +515,7 @@ class NewsPane(QWidget):
         super().showEvent(event)
         if self._startup_refresh_pending:
             self._startup_refresh_pending = False
-            if self.settings.news_refresh_minutes > 0:
+            if self._auto_refresh_allowed():
                 QTimer.singleShot(STARTUP_REFRESH_DELAY_MS, self, self._startup_refresh)
 
     def _startup_refresh(self) -> None:
@@ -519,7 +526,7 @@ class NewsPane(QWidget):
     @_alive
     def _maybe_startup_refresh(self, last: str | None) -> None:
         minutes = self.settings.news_refresh_minutes
-        if self._cancel.is_set() or minutes <= 0:
+        if self._cancel.is_set() or not self._auto_refresh_allowed():
             return
         if last is None or time.time() - float(last) > minutes * 60:
             self.refresh(automatic=True)
