@@ -136,6 +136,15 @@ def test_refresh_then_click_shows_the_clean_article(qtbot, feeds, pane):
     assert pane.browser_button.isEnabled()
     pane.grab().save("/tmp/news_pane.png")
 
+    # a refresh that brings news keeps the article being read selected and shown
+    shown_id = pane.model.article(row).id
+    feeds.set("/ml", rss20(make_items(feeds.base, 6, "Actu")), etag='"3"')
+    _refresh(qtbot, pane)
+    qtbot.waitUntil(lambda: pane.article_count() == 9)
+    qtbot.waitUntil(lambda: pane.list.currentIndex().isValid())
+    assert pane.model.article(pane.list.currentIndex().row()).id == shown_id
+    assert "Le fleuve Niger a débordé à Gao ce matin." in pane.reader.toPlainText()
+
     opened = []
     from PySide6.QtGui import QDesktopServices
 

@@ -608,6 +608,23 @@ class NewsPane(QWidget):
             self.empty_label.setText(text)
         self.empty_label.setVisible(empty)
         self.list.setVisible(not empty)
+        self._reselect_current()
+
+    def _reselect_current(self) -> None:
+        """After the list was reloaded, select the article being read again (quietly: the
+        reader keeps its place)."""
+        cur = self._current
+        if cur is None or self.list.currentIndex().isValid():
+            return
+        for row in range(self.model.rowCount()):
+            a = self.model.article(row)
+            if a is not None and a.id == cur.id:
+                sel = self.list.selectionModel()
+                sel.blockSignals(True)
+                self.list.setCurrentIndex(self.model.index(row))
+                sel.blockSignals(False)
+                self.list.viewport().update()
+                return
 
     # ---- refresh ----
     @Slot(int, int, str)
@@ -642,8 +659,8 @@ class NewsPane(QWidget):
         else:
             self.status.setToolTip("")
         self._reload_sources()
-        if report.new or report.results:
-            self._apply_filters()
+        if report.new or any(r.updated for r in report.results):
+            self._apply_filters()  # the list is left alone (scroll, selection) when nothing changed
         self.refreshFinished.emit(report)
 
     @_alive
