@@ -302,11 +302,10 @@ def strip_boilerplate(html: str, boilerplate: Iterable[str], title: str = "") ->
 # --- text --------------------------------------------------------------------------------
 
 
-def html_to_text(html: str) -> str:
-    """Readable plain text: one blank line between blocks."""
-    if not html:
-        return ""
-    root = _parse_fragment(html)
+def _tree_text(root: Any) -> str:
+    """Plain text of a parsed fragment: one blank line between blocks (modifies the tree)."""
+    import lxml.etree
+
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -317,10 +316,41 @@ def html_to_text(html: str) -> str:
             el.tail = "\n" + (el.tail or "")
         elif el.tag in BLOCK_TAGS:
             el.tail = "\n\n" + (el.tail or "")
-    text = root.text_content()
+    text = lxml.etree.tostring(root, method="text", encoding="unicode", with_tail=False)
     lines = [" ".join(line.split()) for line in text.split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(html: str) -> str:
+    """Readable plain text: one blank line between blocks."""
+    if not html:
+        return ""
+    return _tree_text(_parse_fragment(html))
+
+
+def analyze(html: str, title: str = "") -> tuple[list[str], str]:
+    """(paragraph keys, plain text) of stored HTML, from one parse."""
+    if not html:
+        return [], ""
+    root = _parse_fragment(html)
+    title_norm = _norm(title)
+    keys: list[str] = []
+    for el in _leaf_blocks(root):
+        k = _block_key(el, title_norm)
+        if k and k not in keys:
+            keys.append(k)
+    return keys, _tree_text(root)
+
+
+def clean_for_reading(
+    raw_html: str, text: str | None, keys: Iterable[str], boilerplate: set[str], title: str = ""
+) -> tuple[str, str]:
+    """(html, text) to show and index: boilerplate paragraphs removed. Cheap when the article
+    has none of them (the common case): no parsing at all when `text` is known."""
+    if boilerplate and not boilerplate.isdisjoint(keys):
+        html = strip_boilerplate(raw_html, boilerplate, title)
+        return html, html_to_text(html)
+    return raw_html, text if text is not None else html_to_text(raw_html)
 
 
 def text_length(html: str) -> int:

@@ -379,6 +379,7 @@ def _prepare_entry(
     prepared, images = clean.prepare_html(body, e.link or base_url, e.title)
     cached = {u: ctx.image(u, counter) for u in images}
     raw = clean.localize_images(prepared, cached)
+    keys, text = clean.analyze(raw, e.title)
     article = PreparedArticle(
         guid=e.guid,
         link=e.link,
@@ -388,7 +389,8 @@ def _prepare_entry(
         raw_html=raw,
         content_hash=e.content_hash,
         full_fetched=full,
-        paragraphs=clean.paragraph_keys(raw, e.title),
+        paragraphs=keys,
+        text=text,
     )
     return article, warning
 
@@ -524,7 +526,7 @@ def refresh(
     silence_timeout: float = 20.0,
     connect_timeout: float = 15.0,
     max_bytes: int = MAX_FEED_BYTES,
-    max_workers: int = 6,
+    max_workers: int = 12,
     per_host: int = 2,
     image_dir: Path | None = None,
     image_cache_max_bytes: int = IMAGE_CACHE_MAX_BYTES,

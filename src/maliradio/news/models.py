@@ -76,6 +76,7 @@ class PreparedArticle:
     content_hash: str
     full_fetched: bool = False
     paragraphs: list[str] = field(default_factory=list)  # normalized-paragraph hashes
+    text: str | None = None  # plain text of raw_html (computed by the store when None)
 
 
 @dataclass

@@ -145,7 +145,7 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
             io.BytesIO(body),
             response_headers=headers,
             sanitize_html=False,  # nh3 does it, keeping lazy-loading image attributes
-            resolve_relative_uris=True,
+            resolve_relative_uris=False,  # prepare_html resolves links itself (faster)
         )
     except Exception as exc:  # noqa: BLE001 - a parser crash is a feed error, not ours
         result.error = f"Flux illisible ({type(exc).__name__})"

@@ -647,7 +647,7 @@ class NewsStore:
                 ),
             )
             seen: list[int] = []
-            changed: dict[int, str] = {}  # article id -> title, to (re)clean
+            boilerplate = set(src["boilerplate"].split())
             for a in update.articles:
                 row = self._find(conn, sid, a)
                 if row is not None:
@@ -661,16 +661,21 @@ class NewsStore:
                             "UPDATE articles SET last_seen = ? WHERE id = ?", (now, row["id"])
                         )
                         continue
+                    html, text = clean.clean_for_reading(
+                        a.raw_html, a.text, a.paragraphs, boilerplate, a.title
+                    )
                     conn.execute(
                         "UPDATE articles SET guid = coalesce(?, guid), link = ?, title = ?,"
-                        " author = ?, raw_html = ?, content_hash = ?, full_fetched = ?,"
-                        " last_seen = ? WHERE id = ?",
+                        " author = ?, raw_html = ?, html = ?, text = ?, content_hash = ?,"
+                        " full_fetched = ?, last_seen = ? WHERE id = ?",
                         (
                             a.guid or None,
                             a.link,
                             a.title,
                             a.author,
                             a.raw_html,
+                            html,
+                            text,
                             a.content_hash,
                             int(a.full_fetched),
                             now,
@@ -685,10 +690,13 @@ class NewsStore:
                         continue
                     published = min(a.published, now)
                     aid, fts_key = self._new_ids(conn, published)
+                    html, text = clean.clean_for_reading(
+                        a.raw_html, a.text, a.paragraphs, boilerplate, a.title
+                    )
                     conn.execute(
                         "INSERT INTO articles(id, fts_key, source_id, guid, link, title, author,"
-                        " published, fetched, last_seen, raw_html, content_hash, full_fetched)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " published, fetched, last_seen, raw_html, html, text, content_hash,"
+                        " full_fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             aid,
                             fts_key,
@@ -701,6 +709,8 @@ class NewsStore:
                             now,
                             now,
                             a.raw_html,
+                            html,
+                            text,
                             a.content_hash,
                             int(a.full_fetched),
                         ),
@@ -711,8 +721,7 @@ class NewsStore:
                     "INSERT OR IGNORE INTO paragraphs(source_id, key, article_id) VALUES (?, ?, ?)",
                     [(sid, k, aid) for k in a.paragraphs],
                 )
-                changed[aid] = a.title
-            self._refresh_boilerplate(conn, sid, src["boilerplate"], changed)
+            self._refresh_boilerplate(conn, sid, boilerplate)
             stats.pruned = self._prune(conn, sid, src["keep_count"], src["keep_days"], seen, now)
         return stats
 
@@ -727,10 +736,10 @@ class NewsStore:
                 return aid, key
             second += 1  # practically never: same second and ids 2**20 apart
 
-    def _refresh_boilerplate(
-        self, conn: sqlite3.Connection, sid: str, old_value: str, changed: dict[int, str]
-    ) -> None:
-        """Recount the source's repeated paragraphs; re-clean the articles it affects."""
+    def _refresh_boilerplate(self, conn: sqlite3.Connection, sid: str, old: set[str]) -> None:
+        """Recount the source's repeated paragraphs. Articles were cleaned with the set as it
+        was (`old`); when the set changes, the articles holding a key that came or went are
+        cleaned again from their raw HTML."""
         n = conn.execute(
             "SELECT count(DISTINCT article_id) FROM paragraphs WHERE source_id = ?", (sid,)
         ).fetchone()[0]
@@ -740,26 +749,27 @@ class NewsStore:
             (sid, threshold),
         ).fetchall()
         new = {r[0] for r in rows}
-        old = set(old_value.split())
-        todo = dict(changed)
-        if new != old:
-            conn.execute(
-                "UPDATE sources SET boilerplate = ? WHERE id = ?", (" ".join(sorted(new)), sid)
-            )
-            diff = sorted(new ^ old)
-            for i in range(0, len(diff), 500):
-                chunk = diff[i : i + 500]
-                marks = ",".join("?" * len(chunk))
+        if new == old:
+            return
+        conn.execute(
+            "UPDATE sources SET boilerplate = ? WHERE id = ?", (" ".join(sorted(new)), sid)
+        )
+        diff = sorted(new ^ old)
+        todo: set[int] = set()
+        for i in range(0, len(diff), 500):
+            chunk = diff[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            todo.update(
+                r[0]
                 for r in conn.execute(
-                    f"SELECT DISTINCT p.article_id, a.title FROM paragraphs p"
-                    f" JOIN articles a ON a.id = p.article_id"
-                    f" WHERE p.source_id = ? AND p.key IN ({marks}) AND a.deleted = 0",
+                    f"SELECT DISTINCT article_id FROM paragraphs"
+                    f" WHERE source_id = ? AND key IN ({marks})",
                     (sid, *chunk),
-                ):
-                    todo[r[0]] = r[1]
-        for aid in todo:
+                )
+            )
+        for aid in sorted(todo):
             row = conn.execute(
-                "SELECT raw_html, title FROM articles WHERE id = ?", (aid,)
+                "SELECT raw_html, title FROM articles WHERE id = ? AND deleted = 0", (aid,)
             ).fetchone()
             if row is None:
                 continue
