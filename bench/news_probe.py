@@ -5,7 +5,9 @@
 
 `refresh`: for each repetition, a fresh database with the 20 feed sources, then
   * the app's refresh, as `maliradio news refresh` calls it (`fetch.refresh(store, None,
-    force=True, fetch_full_articles=True, silence_timeout=20)`), first and second time,
+    force=True, fetch_full_articles=True, silence_timeout=20)`), first and second time (and
+    the process CPU time of the first),
+  * once, a diagnostic what-if: the same first refresh with max_workers=20,
   * every feed fetched alone with the app's own HTTP code (`fetch.http_get`, a new client each
     time, as a one-source refresh does): the slowest is the "slowest single fetch",
   * a plain sequential loop: urllib.request + feedparser.parse, one feed after the other.
@@ -41,9 +43,10 @@ def cmd_refresh(config_path: str) -> None:
     out: dict[str, list] = {
         "first_s": [], "second_s": [], "first_bytes": [], "second_bytes": [],
         "first_new": [], "second_statuses": [], "single_max_s": [], "single_all_s": [],
-        "sequential_feedparser_s": [], "errors": [],
+        "sequential_feedparser_s": [], "errors": [], "first_cpu_s": [],
+        "what_if_20_workers_s": [],
     }  # fmt: skip
-    for _rep in range(reps):
+    for rep in range(reps):
         home = Path(tempfile.mkdtemp(prefix="bench-refresh-"))
         _common.set_bench_env(home)
         store = new_store(home / "data" / "news.sqlite3")
@@ -52,12 +55,14 @@ def cmd_refresh(config_path: str) -> None:
         assert_loopback_only(store)
         image_dir = home / "cache" / "images"
         for phase in ("first", "second"):
-            t0 = time.monotonic()
+            t0, c0 = time.monotonic(), time.process_time()
             report = fetch.refresh(
                 store, None, force=True, fetch_full_articles=True, silence_timeout=20.0,
                 image_dir=image_dir,
             )  # fmt: skip
             out[f"{phase}_s"].append(time.monotonic() - t0)
+            if phase == "first":
+                out["first_cpu_s"].append(time.process_time() - c0)
             out[f"{phase}_bytes"].append(report.bytes)
             if phase == "first":
                 out["first_new"].append(report.new)
@@ -65,6 +70,16 @@ def cmd_refresh(config_path: str) -> None:
                 out["second_statuses"].append(sorted({r.status for r in report.results}))
             out["errors"] += [f"{r.source}: {r.error}" for r in report.results if r.error]
         store.close()
+        if rep == 0:
+            # what-if (diagnostic): the same first refresh with one worker per feed
+            store = new_store(home / "data" / "whatif.sqlite3")
+            for i, url in enumerate(urls):
+                store.add_source(url, f"Feed {i:02d}", source_id=f"feed-{i:02d}")
+            t0 = time.monotonic()
+            fetch.refresh(store, None, force=True, fetch_full_articles=True,
+                          image_dir=image_dir, max_workers=len(urls))  # fmt: skip
+            out["what_if_20_workers_s"].append(time.monotonic() - t0)
+            store.close()
         singles = []
         for url in urls:
             t0 = time.monotonic()

@@ -2,6 +2,7 @@
 
     python bench/startup_probe.py app    # the app, as `python -m maliradio` starts it
     python bench/startup_probe.py bare   # baseline: a bare PySide6 QMainWindow
+    ... --profile                         # also a pyinstrument report on stderr
 
 The parent notes time.monotonic() (system-wide clock on Linux) just before it starts this
 process; this script prints, as JSON, the monotonic time at which the first paint of the main
@@ -22,6 +23,12 @@ import time
 T_IMPORT = time.monotonic()
 
 mode = sys.argv[1] if len(sys.argv) > 1 else "app"
+PROFILE = "--profile" in sys.argv  # pyinstrument report of the main thread on stderr
+if PROFILE:
+    from pyinstrument import Profiler
+
+    _profiler = Profiler(interval=0.0005)
+    _profiler.start()
 
 from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
@@ -67,6 +74,10 @@ class FirstPaint(QObject):
             news = getattr(win, "news", None)
             info["news_widget"] = type(news).__name__ if news is not None else None
         print(json.dumps(info), flush=True)
+        if PROFILE:
+            _profiler.stop()
+            sys.stderr.write(_profiler.output_text(unicode=True, color=False, show_all=False))
+            sys.stderr.flush()
         os._exit(0)  # the figure is taken: skip the teardown
 
 

@@ -1,6 +1,6 @@
 """Figures taken in the real main window (offscreen), in a fresh process.
 
-    python bench/window_probe.py stall   # GUI heartbeat gaps during a news refresh
+    python bench/window_probe.py stall IDS [--subprocess]  # GUI heartbeat gaps during a refresh
     python bench/window_probe.py rss STATION_ID    # resident memory while a station plays
     python bench/window_probe.py rss-baseline URL  # context: bare window + python-vlc
 
@@ -8,11 +8,12 @@ MALIRADIO_HOME is prepared by the parent (news database, user stations).
 
 stall: a 5 ms heartbeat QTimer (Qt.PreciseTimer) on the GUI thread records the time of each
 tick; the figure is the longest interval between two ticks from the moment the refresh is asked
-for until the news list has been reloaded (1 s after the last source was stored). The same
-heartbeat over an idle window for the same length of time is reported as the noise baseline.
-The refresh is started through the NewsPane when there is one (its refresh action); without a
-NewsPane it is started the way the app runs any background work: maliradio.ui.tasks.run_task
-(fetch.refresh on a worker thread, the result delivered on the GUI thread).
+for until the news list has been reloaded (1 s after the GUI got the end of the refresh). The
+heartbeat over the idle window for 2 s just before is reported as the noise baseline.
+The refresh is started through the NewsPane: `NewsPane.refresh()`, what its "Actualiser"
+button calls, and its end is its `refreshFinished` signal. Without a NewsPane it is started
+the way the app runs background work: maliradio.ui.tasks.run_task(fetch.refresh). With
+--subprocess (a diagnostic), the same refresh runs in another process (the CLI).
 
 rss: the window with the 10,000-article database, the user station playing the loopback Icecast
 stream (State.PLAYING), 3 s more of playing, then VmRSS of this process from /proc/self/status.
@@ -115,33 +116,69 @@ class StoredWatcher(threading.Thread):
             time.sleep(0.05)
 
 
-def start_refresh(win, sources: list[str]) -> tuple[str, dict]:
-    """Ask for a refresh the way a user would; returns (how, state dict filled on completion)."""
+def start_refresh(win) -> tuple[str, dict]:
+    """Ask for a refresh the way a user would; returns (how, state filled on completion)."""
     state: dict = {}
     pane = win.news
-    for name in ("refresh", "refresh_now", "start_refresh", "refresh_all"):
-        fn = getattr(pane, name, None)
-        if callable(fn):
-            fn()
-            return f"NewsPane.{name}()", state
+    if type(pane).__name__ == "NewsPane" and callable(getattr(pane, "refresh", None)):
+        finished = getattr(pane, "refreshFinished", None)
+        if finished is not None:
+
+            def done(report) -> None:
+                state["done_gui"] = time.monotonic()
+                state["report_new"] = getattr(report, "new", None)
+
+            finished.connect(done)
+        pane.refresh()  # what the "Actualiser" button does
+        return "NewsPane.refresh() (the Actualiser button)", state
     from maliradio.news import fetch
     from maliradio.news.store import NewsStore
     from maliradio.ui.tasks import run_task
 
     store = NewsStore()
 
-    def finished(report) -> None:
+    def finished_cb(report) -> None:
         state["report_new"] = report.new
         state["done_gui"] = time.monotonic()
 
     run_task(
         fetch.refresh, store, None, force=True, fetch_full_articles=True,
-        on_success=finished, on_error=lambda e: state.setdefault("error", repr(e)),
+        on_success=finished_cb, on_error=lambda e: state.setdefault("error", repr(e)),
     )  # fmt: skip
-    return "run_task(fetch.refresh) (no NewsPane in the app yet)", state
+    return "run_task(fetch.refresh) (no NewsPane in the app)", state
 
 
-def cmd_stall(sources: list[str]) -> None:
+def start_refresh_subprocess(win) -> tuple[str, dict]:
+    """What-if (diagnostic): the same refresh in another process (`maliradio news refresh
+    --json`, the CLI), the window only reloading its list at the end, as a pane driving the
+    CLI through QProcess would."""
+    import subprocess
+
+    state: dict = {}
+
+    def run() -> None:
+        subprocess.run(
+            [sys.executable, "-m", "maliradio", "news", "refresh", "--json"],
+            capture_output=True, timeout=120,
+        )  # fmt: skip
+        state["done_worker"] = True
+
+    threading.Thread(target=run, daemon=True).start()
+
+    def poll() -> None:
+        if state.get("done_worker"):
+            reload = getattr(win.news, "_apply_filters", None)
+            if callable(reload):
+                reload()
+            state["done_gui"] = time.monotonic()
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(20, poll)
+    return "subprocess: maliradio news refresh --json", state
+
+
+def cmd_stall(sources: list[str], subprocess_mode: bool = False) -> None:
     app = QApplication.instance() or QApplication(["maliradio"])  # noqa: F841
     win = open_window()
     # what a news pane would have imported long before the user asks for a refresh
@@ -157,9 +194,9 @@ def cmd_stall(sources: list[str]) -> None:
     watcher = StoredWatcher(sources, since)
     hb.start()
     t0 = time.monotonic()
-    how, state = start_refresh(win, sources)
+    how, state = (start_refresh_subprocess if subprocess_mode else start_refresh)(win)
     watcher.start()
-    ok = wait_until(lambda: watcher.done_at is not None, TIMEOUT)
+    ok = wait_until(lambda: watcher.done_at is not None and "done_gui" in state, TIMEOUT)
     spin(1.0)  # the list reload that follows the refresh
     ticks = hb.stop()
     watcher.stop = True
@@ -225,7 +262,7 @@ def cmd_rss_baseline(url: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "stall":
-        cmd_stall(sys.argv[2].split(","))
+        cmd_stall(sys.argv[2].split(","), subprocess_mode="--subprocess" in sys.argv)
     elif sys.argv[1] == "rss-baseline":
         cmd_rss_baseline(sys.argv[2])
     elif sys.argv[1] == "rss":
