@@ -18,7 +18,7 @@ import html as htmlmod
 import re
 import struct
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -165,13 +165,9 @@ def _paragraphize(root: Any) -> None:
         root.append(c)
 
 
-def prepare_html(html: str, base_url: str, title: str = "") -> tuple[str, list[str]]:
-    """Sanitize, make links and images absolute, drop tracking pixels and lazy-load stubs,
-    remove a leading heading that repeats the title. Returns (html, image URLs to download)."""
-    clean = sanitize(html)
-    if not clean.strip():
-        return "", []
-    root = _parse_fragment(clean)
+def _prepare_tree(root: Any, base_url: str, title: str) -> list[str]:
+    """In place: absolute links and images, no tracking pixels or lazy-load stubs, bare text
+    in paragraphs, no leading heading repeating the title. Returns the image URLs."""
     images: list[str] = []
     for img in list(root.iter("img")):
         src = img.get("src") or ""
@@ -203,7 +199,48 @@ def prepare_html(html: str, base_url: str, title: str = "") -> tuple[str, list[s
             and _norm(first.text_content()) == _norm(title)
         ):
             first.drop_tree()
-    return _serialize(root), images[:MAX_IMAGES_PER_ARTICLE]
+    return images[:MAX_IMAGES_PER_ARTICLE]
+
+
+def prepare_html(html: str, base_url: str, title: str = "") -> tuple[str, list[str]]:
+    """Sanitize, make links and images absolute, drop tracking pixels and lazy-load stubs,
+    remove a leading heading that repeats the title. Returns (html, image URLs to download)."""
+    clean = sanitize(html)
+    if not clean.strip():
+        return "", []
+    root = _parse_fragment(clean)
+    images = _prepare_tree(root, base_url, title)
+    return _serialize(root), images
+
+
+def prepare_article(
+    html: str, base_url: str, title: str, cache_image: Callable[[str], str | None]
+) -> tuple[str, list[str], str]:
+    """The whole cleaning of one entry on a single parse: `prepare_html`, then each picture
+    through `cache_image(url) -> cache name or None` (`localize_images`), then `analyze`.
+    Returns (stored html, paragraph keys, plain text)."""
+    clean = sanitize(html)
+    if not clean.strip():
+        return "", [], ""
+    root = _parse_fragment(clean)
+    images = _prepare_tree(root, base_url, title)
+    if images or root.find(".//img") is not None:
+        names = {url: cache_image(url) for url in images}
+        for img in list(root.iter("img")):
+            name = names.get(img.get("src") or "")
+            if name:
+                img.set("src", CACHE_PREFIX + name)
+            else:
+                img.drop_tree()
+        _drop_empty_blocks(root)
+    out = _serialize(root)
+    title_norm = _norm(title)
+    keys: list[str] = []
+    for el in _leaf_blocks(root):
+        k = _block_key(el, title_norm)
+        if k and k not in keys:
+            keys.append(k)
+    return out, keys, _tree_text(root)
 
 
 def localize_images(html: str, cached: Mapping[str, str | None]) -> str:

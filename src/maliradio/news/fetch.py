@@ -376,10 +376,9 @@ def _prepare_entry(
             warning = f"page d'article non téléchargée ({exc})"
     if e.image_url and "<img" not in body:
         body = f'<figure><img src="{htmlmod.escape(e.image_url)}"></figure>' + body
-    prepared, images = clean.prepare_html(body, e.link or base_url, e.title)
-    cached = {u: ctx.image(u, counter) for u in images}
-    raw = clean.localize_images(prepared, cached)
-    keys, text = clean.analyze(raw, e.title)
+    raw, keys, text = clean.prepare_article(
+        body, e.link or base_url, e.title, lambda url: ctx.image(url, counter)
+    )
     article = PreparedArticle(
         guid=e.guid,
         link=e.link,
