@@ -525,7 +525,7 @@ def refresh(
     silence_timeout: float = 20.0,
     connect_timeout: float = 15.0,
     max_bytes: int = MAX_FEED_BYTES,
-    max_workers: int = 12,
+    max_workers: int = 16,
     per_host: int = 2,
     image_dir: Path | None = None,
     image_cache_max_bytes: int = IMAGE_CACHE_MAX_BYTES,
