@@ -255,7 +255,9 @@ def test_killed_during_refresh_leaves_a_sound_database(server, tmp_path):
     home = tmp_path / "home"
     db = home / "data" / "news.sqlite3"
     server.set("/first", rss20(make_items(server.base, 5, "Avant")))
-    store = NewsStore(db, defaults=[])
+    store = NewsStore(db)  # the bundled (internet) sources are offered, then removed for good
+    for s in store.list_sources():
+        store.remove_source(s.id)
     store.add_source(server.url("/first"), "first")
     refresh(store, image_dir=tmp_path / "img", fetch_full_articles=False)
     assert store.count_articles() == 5
@@ -294,6 +296,7 @@ def test_killed_during_refresh_leaves_a_sound_database(server, tmp_path):
         proc.kill()
         proc.wait(10)
     assert proc.returncode == -signal.SIGKILL
+    assert all(x["source"] == "first" or x["source"].startswith("slow") for x in lines)
     assert len(lines) < 13  # it was killed before the end
 
     conn = sqlite3.connect(db)
