@@ -12,6 +12,9 @@ MediaPlayerBuffering event said 100 % (that is when PlayerEngine reports State.P
 * baseline: ``vlc.Instance('--aout=dummy --vout=dummy')`` and a media player created once; t0
   just before ``media_new(url)``, t1 in the libVLC event callback that completes the condition.
 
+Each run then plays 0.2 s more and is stopped; the time spent in the stop call is noted too
+(engine.stop() runs on the GUI thread: that long the window cannot repaint).
+
 One warm-up run of each is dropped. Prints JSON: lists of seconds for each.
 """
 
@@ -32,6 +35,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
 URL = sys.argv[1]
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 TIMEOUT = 20.0
+STOPS: dict[str, list[float]] = {"engine": [], "baseline": []}  # seconds spent in stop()
 
 
 def engine_run(engine, State) -> float | None:
@@ -52,7 +56,10 @@ def engine_run(engine, State) -> float | None:
     engine.play_url(URL)
     loop.exec()
     engine.statusChanged.disconnect(on_status)
-    engine.stop()
+    settle(0.2)  # play a little, as a listener would before pressing stop
+    t_stop = time.monotonic()
+    engine.stop()  # runs on the GUI thread: how long the window would be frozen
+    STOPS["engine"].append(time.monotonic() - t_stop)
     settle()
     return out["t1"] - t0 if "t1" in out else None
 
@@ -96,7 +103,10 @@ class Baseline:
         self.player.set_media(media)
         self.player.play()
         ok = self.done.wait(TIMEOUT)
+        settle(0.2)
+        t_stop = time.monotonic()
         self.player.stop()
+        STOPS["baseline"].append(time.monotonic() - t_stop)
         settle()
         return self.t1 - t0 if ok else None
 
@@ -129,7 +139,8 @@ def main() -> None:
             base_times.append(b)
     engine.shutdown()
     base.release()
-    print(json.dumps({"engine": eng_times, "baseline": base_times}), flush=True)
+    stops = {k: v[1:] for k, v in STOPS.items()}  # without the warm-up
+    print(json.dumps({"engine": eng_times, "baseline": base_times, "stop_s": stops}), flush=True)
     # python-vlc's ctypes callbacks can crash the interpreter's final GC: skip it
     os._exit(0)
 

@@ -131,19 +131,48 @@ class Bench:
             IcecastServer(self.media("mp3"), titles=ICY_TITLES) as ice,
             StaticServer(self.media("hls")) as hls,
         ):
-            for key, url in (("icy", ice.url()), ("hls", hls.url("/index.m3u8"))):
+            streams = (("icy", ice, ice.url()), ("hls", hls, hls.url("/index.m3u8")))
+            for key, _server, url in streams:
                 r = run_json([str(BENCH_DIR / "play_probe.py"), url, runs], env, timeout=240)
                 e, b = median(r["engine"]), median(r["baseline"])
                 fails = r["engine"].count(None) + r["baseline"].count(None)
                 self.figures[f"play_ratio_{key}"] = e / b if e and b else None
+                stops = r.get("stop_s") or {}
                 self.details[f"play_{key}"] = {
-                    "engine_s": r["engine"], "python_vlc_s": r["baseline"],
+                    "engine_s": r["engine"], "python_vlc_s": r["baseline"], "stop_s": stops,
                 }  # fmt: skip
                 self.context(
                     f"play_ratio_{key}",
                     f"engine {e * 1000:.0f} ms / python-vlc {b * 1000:.0f} ms"
-                    + (f", {fails} runs timed out" if fails else ""),
+                    + (f", {fails} runs timed out" if fails else "")
+                    + (
+                        f"; stop() on the GUI thread: median {1000 * median(stops['engine']):.0f}"
+                        f", max {1000 * max(stops['engine']):.0f} ms"
+                        if stops.get("engine")
+                        else ""
+                    ),
                 )
+            # what-if (diagnostic): every server answer 100 ms late, as over a real link; the
+            # engine's extra request (its probe) then shows at its real cost
+            what_if = {}
+            for key, server, url in streams:
+                server.delay = 0.1
+                try:
+                    r = run_json([str(BENCH_DIR / "play_probe.py"), url, str(self.runs(4, 2))],
+                                 env, timeout=240)  # fmt: skip
+                finally:
+                    server.delay = 0.0
+                e, b = median(r["engine"]), median(r["baseline"])
+                what_if[key] = {"engine_ms": 1000 * e, "python_vlc_ms": 1000 * b, "ratio": e / b}
+            self.details["play_what_if_server_latency_100ms"] = what_if
+            self.notes.append(
+                "play, diagnostic with every server answer 100 ms late: "
+                + "; ".join(
+                    f"{k} engine {v['engine_ms']:.0f} ms / python-vlc {v['python_vlc_ms']:.0f} ms"
+                    f" = {v['ratio']:.2f}"
+                    for k, v in what_if.items()
+                )
+            )
         mpv = shutil.which("mpv")
         self.details["mpv"] = mpv or "not installed"
         if not mpv:
