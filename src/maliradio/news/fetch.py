@@ -44,7 +44,7 @@ from maliradio.news.store import KnownEntry, NewsStore, prune_image_cache
 log = logging.getLogger("maliradio.news")
 
 # names the app and what it does; no project URL is published yet
-USER_AGENT = f"maliradio/{__version__} (lecteur d'actualités; feed reader)"
+USER_AGENT = f"maliradio/{__version__} (news reader)"  # HTTP headers are ASCII
 ACCEPT_FEED = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
