@@ -253,3 +253,13 @@ def test_article_updated_in_place_and_deleted_stays_deleted(server, store, image
     assert r.new == 0
     assert ids["Maj 2"] not in {a.id for a in store.list_articles()}
     assert store.count_articles() == 2
+
+
+def test_article_made_only_of_repeated_paragraphs_is_shown_whole():
+    from maliradio.news import clean
+
+    raw = "<p>Ouagadougou. Reportage de notre correspondant.</p><p>Suivez-nous.</p>"
+    keys = clean.paragraph_keys(raw, "Ouagadougou")
+    html, text = clean.clean_for_reading(raw, None, keys, set(keys), "Ouagadougou")
+    assert "Reportage de notre correspondant" in text
+    assert "Suivez-nous" in html

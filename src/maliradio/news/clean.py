@@ -386,7 +386,11 @@ def clean_for_reading(
     has none of them (the common case): no parsing at all when `text` is known."""
     if boilerplate and not boilerplate.isdisjoint(keys):
         html = strip_boilerplate(raw_html, boilerplate, title)
-        return html, html_to_text(html)
+        stripped = html_to_text(html)
+        if stripped.strip():
+            return html, stripped
+        # every paragraph looks like boilerplate (short items that all say the same thing):
+        # showing the article whole beats showing nothing
     return raw_html, text if text is not None else html_to_text(raw_html)
 
 

@@ -773,8 +773,7 @@ class NewsStore:
             ).fetchone()
             if row is None:
                 continue
-            html = clean.strip_boilerplate(row["raw_html"], new, row["title"])
-            text = clean.html_to_text(html)
+            html, text = clean.clean_for_reading(row["raw_html"], None, new, new, row["title"])
             conn.execute("UPDATE articles SET html = ?, text = ? WHERE id = ?", (html, text, aid))
 
     def _prune(
