@@ -229,7 +229,17 @@ def _nullslot() -> Any:
 
 
 def _reason(exc: BaseException) -> str:
+    """The cause in plain French where it is a common one, else the library's words."""
     text = str(exc) or type(exc).__name__
+    low = text.lower()
+    if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low:
+        return "nom du serveur introuvable : pas de réseau ?"
+    if "connection refused" in low:
+        return "le serveur refuse la connexion"
+    if "network is unreachable" in low:
+        return "réseau injoignable"
+    if "timed out" in low:
+        return "délai dépassé"
     return text[:200]
 
 
