@@ -77,6 +77,10 @@ def _connect(url: str, timeout: float) -> socket.socket:
         raise StreamError(f"Serveur introuvable : {host} (pas de réseau ?)") from exc
     except TimeoutError as exc:
         raise StreamError(f"Le serveur {host} ne répond pas") from exc
+    except ConnectionRefusedError as exc:
+        raise StreamError(
+            f"Connexion impossible à {host} : le serveur refuse la connexion"
+        ) from exc
     except OSError as exc:
         raise StreamError(f"Connexion impossible à {host} : {exc.strerror or exc}") from exc
     if parts.scheme == "https":
