@@ -1,6 +1,7 @@
 """Figures taken in the real main window (offscreen), in a fresh process.
 
     python bench/window_probe.py stall IDS [--subprocess]  # GUI heartbeat gaps during a refresh
+        diagnostics: --workers=N (fetch.refresh(max_workers=N)), --switch-interval=SECONDS
     python bench/window_probe.py rss STATION_ID    # resident memory while a station plays
     python bench/window_probe.py rss-baseline URL  # context: bare window + python-vlc
 
@@ -180,10 +181,21 @@ def start_refresh_subprocess(win) -> tuple[str, dict]:
 
 def cmd_stall(sources: list[str], subprocess_mode: bool = False) -> None:
     app = QApplication.instance() or QApplication(["maliradio"])  # noqa: F841
+    for a in sys.argv:
+        if a.startswith("--switch-interval="):  # diagnostic what-if
+            sys.setswitchinterval(float(a.split("=", 1)[1]))
     win = open_window()
     # what a news pane would have imported long before the user asks for a refresh
     import maliradio.news.fetch  # noqa: F401
     import maliradio.news.store  # noqa: F401
+
+    for a in sys.argv:
+        if a.startswith("--workers="):  # diagnostic what-if: fetch.refresh(max_workers=N)
+            import functools
+
+            real = maliradio.news.fetch.refresh
+            n = int(a.split("=", 1)[1])
+            maliradio.news.fetch.refresh = functools.partial(real, max_workers=n)
 
     hb = Heartbeat()
     # noise baseline: the idle window
