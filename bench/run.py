@@ -60,9 +60,8 @@ class Bench:
 
     # -- shared fixtures ----------------------------------------------------------------------
     def home(self, name: str) -> Path:
-        """A fresh MALIRADIO_HOME. Its settings turn the news pane's automatic refresh off:
-        the pane does not look at MALIRADIO_OFFLINE, and a refresh starting 4 s after the
-        window opens would land in the middle of the memory figure."""
+        """A fresh MALIRADIO_HOME. Its settings also turn the news pane's automatic refresh
+        off (besides MALIRADIO_OFFLINE=1), so no refresh can land in the middle of a figure."""
         h = self.tmp / name
         if h.exists():
             shutil.rmtree(h)
@@ -106,14 +105,19 @@ class Bench:
                 vm[mode] = r["vm"]
                 if mode == "app":
                     app_marks.append({k: round(v - t0, 3) for k, v in r["marks"].items()})
-                    keys = ("engine_started", "catalog_ready", "news_widget")
+                    keys = ("engine_started", "catalog_ready", "news_widget", "news_rows")
                     extra = {k: r.get(k) for k in keys}
         self.figures["startup_s"] = median(app)
         self.details["startup"] = {
             "app_s": app, "bare_qmainwindow_s": bare, "app_marks": app_marks,
             "at_first_paint": extra, "rss_kb_at_first_paint": vm,
         }  # fmt: skip
-        self.context("startup_s", f"bare QMainWindow {median(bare):.3f} s")
+        rows = extra.get("news_rows")
+        self.context(
+            "startup_s",
+            f"bare QMainWindow {median(bare):.3f} s"
+            + (f"; news list rows at first paint: {rows}" if rows is not None else ""),
+        )
         if extra.get("news_widget") != "NewsPane":
             self.notes.append(
                 "startup_s: the window has no NewsPane yet (news area is a "

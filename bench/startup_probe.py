@@ -73,6 +73,8 @@ class FirstPaint(QObject):
             info["catalog_ready"] = bool(getattr(win, "ready", False))
             news = getattr(win, "news", None)
             info["news_widget"] = type(news).__name__ if news is not None else None
+            count = getattr(news, "article_count", None)
+            info["news_rows"] = count() if callable(count) else None
         print(json.dumps(info), flush=True)
         if PROFILE:
             _profiler.stop()
