@@ -92,7 +92,7 @@ class Bench:
         home = self.home("startup")
         newsdb.install(self.dbs()["10k"], home)
         env = bench_env(home)
-        n = self.runs(5, 2)
+        n = self.runs(9, 2)
         app, bare, app_marks, vm = [], [], [], {}
         for i in range(n + 1):  # run 0 of each warms the file cache and is dropped
             for mode in ("bare", "app"):
@@ -115,7 +115,7 @@ class Bench:
         rows = extra.get("news_rows")
         self.context(
             "startup_s",
-            f"bare QMainWindow {median(bare):.3f} s"
+            f"bare QMainWindow {median(bare):.3f} s (app - bare {median(app) - median(bare):.3f} s)"
             + (f"; news list rows at first paint: {rows}" if rows is not None else ""),
         )
         if extra.get("news_widget") != "NewsPane":
