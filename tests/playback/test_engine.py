@@ -41,6 +41,8 @@ def test_hls_plays(engine, rec, hls_server, qtbot):
     rec.wait_state(qtbot, State.PLAYING, timeout=10)
     assert rec.states[0] == "connecting"
     assert "error" not in rec.states
+    # handed straight to libVLC: the playlist is not downloaded twice (one round trip saved)
+    assert hls_server.connections["/index.m3u8"] == 1
 
 
 @pytest.mark.parametrize(

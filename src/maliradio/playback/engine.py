@@ -28,6 +28,13 @@ from maliradio.playback.resolver import Probe, probe
 log = logging.getLogger("maliradio.player")
 
 
+def _looks_like_hls(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and parts.path.lower().endswith(".m3u8")
+
+
 class State(enum.StrEnum):
     IDLE = "idle"
     CONNECTING = "connecting"
@@ -167,6 +174,8 @@ class PlayerEngine(QObject):
         self._volume = 80
         self._muted = False
         self._last_error = ""
+        self._direct_failed = set()  # .m3u8 URLs libVLC could not open by itself
+        self._direct_attempt = False
         self._vlcEvent.connect(self._on_vlc_event)
         self._probeDone.connect(self._on_probe)
         self._relayTitle.connect(self._on_relay_title)
@@ -308,6 +317,8 @@ class PlayerEngine(QObject):
         self._played_current = False
         self._session_played = False
         self._last_error = ""
+        self._direct_failed = set()
+        self._direct_attempt = False
         self._set_title("")
 
     def _stop_media(self) -> None:
@@ -346,6 +357,17 @@ class PlayerEngine(QObject):
         ref = self._queue[self._pos]
         if self._status.state not in (State.RECONNECTING,) or self._attempt == 0:
             self._set(State.CONNECTING, url=ref.url)
+        self._direct_attempt = False
+        self._opened_at = time.monotonic()
+        self._last_progress = self._opened_at
+        if _looks_like_hls(ref.url) and ref.url not in self._direct_failed:
+            # HLS goes straight to libVLC: resolving it first would cost one more round trip
+            # (hundreds of ms on a Sahel link). Should libVLC fail, the app resolves it itself
+            # (a plain list of streams can hide behind .m3u8).
+            self._direct_attempt = True
+            self._watchdog.start()
+            self._play_mrl(ref.url, ref, relayed=False)
+            return
         token = self._token
         timeout = self.policy.probe_timeout
 
@@ -360,8 +382,6 @@ class PlayerEngine(QObject):
             self._probeDone.emit(token, result)
 
         threading.Thread(target=work, name="probe", daemon=True).start()
-        self._opened_at = time.monotonic()
-        self._last_progress = self._opened_at
         self._watchdog.start()
 
     @Slot(int, object)
@@ -517,6 +537,11 @@ class PlayerEngine(QObject):
         self._token += 1
         self._watchdog.stop()
         self._stop_media()
+        if self._direct_attempt and not self._played_current and self._pos < len(self._queue):
+            # libVLC could not open it directly: look at what the URL really is, same URL
+            self._direct_failed.add(self._queue[self._pos].url)
+            self._start_attempt()
+            return
         self._attempt += 1
         if self._played_current:
             self._url_failures += 1
