@@ -30,8 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_in = sys.argv[1:] if argv is None else argv
+    if all(a in ("-v", "--verbose") for a in args_in):
+        # the window: skip building the subcommands' parsers, it costs start-up time
+        from maliradio.logsetup import setup_logging
+        from maliradio.ui.app import run_app
+
+        setup_logging(verbose=bool(args_in))
+        return run_app()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_in)
     from maliradio.logsetup import setup_logging
 
     setup_logging(verbose=args.verbose)

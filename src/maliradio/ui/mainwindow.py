@@ -70,11 +70,15 @@ class MainWindow(QMainWindow):
         cl.setContentsMargins(0, 0, 0, 0)
         cl.addWidget(self.stack, 1)
         cl.addWidget(self.bar)
-        self.news = self._make_news_pane()
+        # the news pane and libVLC come just after the first paint (see _after_first_paint):
+        # the window shows at once, they fill in a few tens of milliseconds later
+        self.news_slot = QWidget(self)
+        QVBoxLayout(self.news_slot).setContentsMargins(0, 0, 0, 0)
+        self.news: QWidget = self.news_slot
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.stations)
         self.splitter.addWidget(center)
-        self.splitter.addWidget(self.news)
+        self.splitter.addWidget(self.news_slot)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 1)
@@ -99,18 +103,31 @@ class MainWindow(QMainWindow):
         self.video.fullscreenToggled.connect(self._fullscreen)
 
         run_task(_load_startup, on_success=self._loaded, on_error=self._load_failed)
-        # libVLC starts after the window is up: the first paint does not wait for it
-        QTimer.singleShot(0, self._start_engine)
+        self._painted = False
+        # should no paint come (a minimised start), do not wait for one
+        QTimer.singleShot(400, self._after_first_paint)
 
     # ---- set-up ----
-    def _make_news_pane(self) -> QWidget:
-        try:
-            from maliradio.ui.news_pane import NewsPane
-        except ImportError:
-            w = QLabel(self.tr("Actualités : bientôt disponibles"), self)
-            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            return w
-        return NewsPane(self.settings, self)
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._painted:
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
+        self._make_news_pane()
+        self._start_engine()
+
+    def _make_news_pane(self) -> None:
+        from maliradio.ui.news_pane import NewsPane
+
+        pane = NewsPane(self.settings, self.news_slot)
+        self.news_slot.layout().addWidget(pane)
+        self.news = pane
+        if self.ready:
+            pane.set_settings(self.settings)
 
     def _make_menus(self) -> None:
         mb = self.menuBar()
@@ -193,7 +210,7 @@ class MainWindow(QMainWindow):
             if more > 0:
                 text += "\n" + self.tr("… et %1 autre(s) erreur(s)").replace("%1", str(more))
             self.show_notice(text)
-        if hasattr(self.news, "set_settings"):
+        if hasattr(self.news, "set_settings"):  # else it gets them when it is made
             self.news.set_settings(self.settings)
         self.ready = True
         self._maybe_resume()
@@ -282,14 +299,14 @@ class MainWindow(QMainWindow):
 
     def _fullscreen(self, on: bool) -> None:
         if on and self.stack.currentWidget() is self.video and not self.isFullScreen():
-            for w in (self.stations, self.news, self.bar, self.menuBar()):
+            for w in (self.stations, self.news_slot, self.bar, self.menuBar()):
                 w.hide()
             self.notice_was_visible = self.notice.isVisible()
             self.notice.hide()
             self.showFullScreen()
             self.video.setFocus()
         elif self.isFullScreen():
-            for w in (self.stations, self.news, self.bar, self.menuBar()):
+            for w in (self.stations, self.news_slot, self.bar, self.menuBar()):
                 w.show()
             if getattr(self, "notice_was_visible", False):
                 self.notice.show()
