@@ -2,7 +2,7 @@
 # Checks the system libraries maliradio needs (libVLC 3 and its plugins, ffmpeg for the tests,
 # the X/EGL libraries Qt loads). Installs them when run as root with apt-get (as in CI); otherwise
 # names the exact command to run.
-PKGS="libvlc5 vlc-plugin-base vlc-plugin-video-output ffmpeg xvfb libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0"
+PKGS="openssl libvlc5 vlc-plugin-base vlc-plugin-video-output ffmpeg xvfb libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
     for p in $PKGS; do

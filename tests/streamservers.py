@@ -219,6 +219,11 @@ class _ServerBase:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.fail_status: int | None = None
         self.delay = 0.0  # seconds to wait before answering each request
+        self.ssl_context = None  # an ssl.SSLContext (server side) serves HTTPS instead
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.ssl_context is not None else "http"
 
     # lifecycle -------------------------------------------------------------------------------
     def start(self):
@@ -226,6 +231,8 @@ class _ServerBase:
             return self
         self._stopping.clear()
         self._httpd = _HTTPServer(self, self._handler_class)
+        if self.ssl_context is not None:
+            self._httpd.socket = self.ssl_context.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -267,7 +274,7 @@ class _ServerBase:
     def url(self, path: str = "/") -> str:
         if not path.startswith("/"):
             path = "/" + path
-        return f"http://{HOST}:{self.port}{path}"
+        return f"{self.scheme}://{HOST}:{self.port}{path}"
 
     # bookkeeping -----------------------------------------------------------------------------
     @property
