@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench lint sysdeps clean translations
+.PHONY: run test bench lint sysdeps test-sysdeps clean translations
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,15 +20,18 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	touch $@
 
 sysdeps:
-	@sh packaging/check-sysdeps.sh
+	@sh packaging/check-sysdeps.sh run
+
+test-sysdeps:
+	@sh packaging/check-sysdeps.sh test
 
 run: sysdeps $(STAMP)
 	$(BIN)/maliradio
 
-test: sysdeps $(TEST_STAMP)
+test: test-sysdeps $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
-bench: sysdeps $(TEST_STAMP)
+bench: test-sysdeps $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
 
 translations: $(STAMP)
