@@ -215,3 +215,150 @@ def test_non_web_links_are_not_opened(qtbot, server, user_store, pane):
     with qtbot.waitSignal(pane.articleShown, timeout=5000):
         pane.list.setCurrentIndex(pane.model.index(0))
     assert not pane.browser_button.isEnabled()
+
+
+# --- the refresh runs in a child process -------------------------------------------------------
+
+
+def test_refresh_runs_in_a_child_process_with_progress(qtbot, feeds, pane, monkeypatch):
+    import os
+
+    import maliradio.news.fetch as fetch
+
+    def not_here(*_a, **_k):
+        raise AssertionError("fetch.refresh ran in the window's process")
+
+    monkeypatch.setattr(fetch, "refresh", not_here)  # the child has its own, untouched
+    from maliradio.ui.news_pane import RefreshJob
+
+    pids = []
+    real_start = RefreshJob.start
+
+    def start(job):
+        job.process.started.connect(lambda: pids.append(job.process.processId()))
+        real_start(job)
+
+    monkeypatch.setattr(RefreshJob, "start", start)
+    seen = []
+
+    def progress(done, total, source):
+        seen.append((pane.status.text(), pane.progress.value(), pane.progress.maximum()))
+        if done == 1:
+            pane.grab().save("/tmp/pane.png")  # the pane during a refresh
+
+    pane._relay.progress.connect(progress)
+    report = _refresh(qtbot, pane)
+    assert report is not None and report.new == 8 and not report.offline
+    assert {r.source for r in report.results} == {"radio-mali-test", "niger-test"}
+    assert all(r.status == "updated" and r.bytes > 0 for r in report.results)
+    assert seen == [("Actualisation… 1/2", 1, 2), ("Actualisation… 2/2", 2, 2)]
+    assert len(pids) == 1 and pids[0] > 0 and pids[0] != os.getpid()  # another process
+    qtbot.waitUntil(lambda: pane.article_count() == 8)
+    assert pane.status.text().startswith("8 nouvel(s) article(s)")
+    assert pane._job is None and not pane.is_refreshing()
+    assert pane.refresh_button.text() == "Actualiser"
+
+
+def test_refresh_command_for_python_and_the_frozen_app(monkeypatch):
+    import sys
+
+    from maliradio.ui.news_pane import refresh_command
+
+    prog, args = refresh_command()
+    assert prog == sys.executable and args == ["-m", "maliradio", "news", "refresh", "--json"]
+    prog, args = refresh_command(["a", "b"], automatic=True, full_articles=False)
+    assert args == [
+        "-m", "maliradio", "news", "refresh", "--json",
+        "--source", "a", "--source", "b", "--automatic", "--no-full-text",
+    ]  # fmt: skip
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    prog, args = refresh_command()
+    assert prog == sys.executable and args == ["news", "refresh", "--json"]
+
+
+def test_automatic_refresh_and_some_sources_only(qtbot, feeds, pane, settings, monkeypatch):
+    monkeypatch.delenv("MALIRADIO_OFFLINE")  # automatic refreshes are off in offline mode
+    settings.news_refresh_minutes = 30
+    with qtbot.waitSignal(pane.refreshFinished, timeout=20_000) as blocker:
+        pane.refresh(automatic=True)  # the child gets --automatic (honours error backoff)
+    assert blocker.args[0].new == 8
+    qtbot.waitUntil(lambda: pane.article_count() == 8)
+    with qtbot.waitSignal(pane.refreshFinished, timeout=20_000) as blocker:
+        pane.refresh(source_ids=["niger-test"])
+    assert [r.source for r in blocker.args[0].results] == ["niger-test"]
+    assert blocker.args[0].results[0].status == "not-modified"
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["-c", "import sys; print('pas du JSON'); sys.stderr.write('Traceback: boom\\n');"
+          " sys.exit(3)"], "L'actualisation s'est arrêtée à cause d'une erreur."),
+        (["-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"],
+         "L'actualisation s'est arrêtée à cause d'une erreur."),
+        (None, "L'actualisation n'a pas pu démarrer."),
+    ],
+    ids=["error-exit", "crash", "cannot-start"],
+)  # fmt: skip
+def test_a_failing_child_gives_a_plain_message_and_keeps_the_list(
+    qtbot, feeds, pane, monkeypatch, caplog, command, message
+):
+    import sys
+
+    from maliradio.ui import news_pane
+
+    _refresh(qtbot, pane)
+    qtbot.waitUntil(lambda: pane.article_count() == 8)
+    program = sys.executable if command else "/nonexistent/maliradio-introuvable"
+    monkeypatch.setattr(news_pane, "refresh_command", lambda *a, **k: (program, command or []))
+    report = _refresh(qtbot, pane)
+    assert report is None
+    text = pane.status.text()
+    assert text.startswith(message) and "Les articles enregistrés restent affichés." in text
+    assert "boom" not in text and "Traceback" not in text  # stderr is logged, never shown
+    if command and "boom" in command[1]:
+        assert "Traceback: boom" in caplog.text
+    assert pane.article_count() == 8 and pane.list.isVisible()  # the saved articles stay
+    assert not pane.is_refreshing() and pane.refresh_button.isEnabled()
+    assert not pane.progress.isVisible() and not pane.offline_notice.isVisible()
+    qtbot.wait(50)  # the layout settles
+    pane.grab().save(f"/tmp/news_pane_failed_{program == sys.executable}.png")
+
+
+def _sleeping_child(monkeypatch):
+    import sys
+
+    from maliradio.ui import news_pane
+
+    code = (
+        "import json, time; print(json.dumps({'source': 'lent', 'status': 'updated', 'new': 1,"
+        " 'bytes': 10, 'error': ''}), flush=True); time.sleep(60)"
+    )
+    monkeypatch.setattr(
+        news_pane, "refresh_command", lambda *a, **k: (sys.executable, ["-c", code])
+    )
+
+
+def test_the_button_stops_a_running_refresh(qtbot, user_store, pane, monkeypatch):
+    _sleeping_child(monkeypatch)
+    pane.refresh()
+    qtbot.waitUntil(lambda: pane.status.text().startswith("Actualisation… 1"), timeout=10_000)
+    assert pane.refresh_button.text() == "Arrêter" and pane.refresh_button.isEnabled()
+    process = pane._job.process
+    with qtbot.waitSignal(pane.refreshFinished, timeout=10_000) as blocker:
+        pane.refresh_button.click()
+    assert blocker.args[0] is None
+    assert process.state() == process.ProcessState.NotRunning
+    assert pane.status.text().startswith("Actualisation arrêtée")
+    assert pane.refresh_button.text() == "Actualiser" and not pane.is_refreshing()
+
+
+def test_shutdown_stops_a_running_refresh(qtbot, user_store, pane, monkeypatch):
+    _sleeping_child(monkeypatch)
+    pane.refresh()
+    qtbot.waitUntil(lambda: pane._job is not None and bool(pane._job.results), timeout=10_000)
+    process = pane._job.process
+    t0 = time.monotonic()
+    pane.shutdown()
+    assert time.monotonic() - t0 < 3.0
+    assert process.state() == process.ProcessState.NotRunning

@@ -155,7 +155,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     def progress(r: SourceResult, done: int, total: int) -> None:
         if args.json:
-            _print_json(r.to_json())
+            data = r.to_json()
+            data.setdefault("kind", r.kind)  # why it failed (connect: unreachable), for the GUI
+            _print_json(data)
         elif r.status == ERROR:
             print(f"[{done}/{total}] {r.source} : erreur — {r.error}")
         elif r.status == NOT_MODIFIED:
@@ -168,7 +170,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     report = refresh(
         store,
         args.source or None,
-        force=True,
+        force=not args.automatic,
         fetch_full_articles=settings.news_fetch_full_articles and not args.no_full_text,
         silence_timeout=args.timeout,
         progress=progress,
@@ -375,6 +377,8 @@ def register(subparsers: Any) -> None:
     s.add_argument(
         "--no-full-text", action="store_true", help="ne pas télécharger les pages d'articles"
     )
+    # the window's automatic refreshes: sources in pause after errors are skipped
+    s.add_argument("--automatic", action="store_true", help=argparse.SUPPRESS)
     s.set_defaults(func=_guard(cmd_refresh))
 
     s = sub.add_parser("list", help="derniers articles, du plus récent au plus ancien")

@@ -1,19 +1,28 @@
 """The news pane beside the player: latest articles, filters, search, and a reader.
 
-Every database access and every fetch goes through `run_task` (worker thread); the widgets
-only show what comes back. The list is a model that loads pages of articles on demand
-(`fetchMore`), so 10,000 stored articles cost one page at startup.
+Every database access goes through `run_task` (worker thread); the widgets only show what comes
+back. The list is a model that loads pages of articles on demand (`fetchMore`), so 10,000 stored
+articles cost one page at startup.
+
+A refresh runs in a child process, `maliradio news refresh --json` (see `RefreshJob`): feed
+parsing, HTML cleaning and SQLite writes are CPU-heavy Python, and in a worker thread of this
+process they would hold the GIL long enough to freeze the window. The child writes to the same
+database (WAL); its stdout gives one JSON line per source, for the progress; at its end the pane
+reloads its list from the store.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import json
 import logging
-import threading
+import os
+import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import shiboken6
@@ -23,6 +32,8 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QProcess,
+    QProcessEnvironment,
     QRect,
     QSize,
     Qt,
@@ -281,11 +292,254 @@ class ArticleDelegate(QStyledItemDelegate):
         )
 
 
-# --- progress from the worker thread -----------------------------------------------------------
+# --- the refresh, in a child process ----------------------------------------------------------
+
+
+@dataclass
+class SourceOutcome:
+    """One line of `maliradio news refresh --json` (the names of `fetch.SourceResult`)."""
+
+    source: str
+    status: str  # updated | not-modified | error
+    new: int = 0
+    updated: int = 0
+    bytes: int = 0
+    error: str = ""
+    warning: str = ""
+    kind: str = ""  # for errors: connect (server unreachable), timeout, http, waiting, ...
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceOutcome:
+        def num(key: str) -> int:
+            try:
+                return max(0, int(data.get(key) or 0))
+            except (TypeError, ValueError):
+                return 0
+
+        error = str(data.get("error") or "")
+        kind = str(data.get("kind") or "")
+        if not kind and error.startswith("Connexion impossible"):  # a CLI without "kind"
+            kind = "connect"
+        return cls(
+            source=str(data.get("source") or ""),
+            status=str(data.get("status") or ""),
+            new=num("new"),
+            updated=num("updated"),
+            bytes=num("bytes"),
+            error=error,
+            warning=str(data.get("warning") or ""),
+            kind=kind,
+        )
+
+
+@dataclass
+class RefreshOutcome:
+    """What `refreshFinished` carries: the attributes of `fetch.RefreshReport` (results, new,
+    bytes, offline), without importing the fetching code into the window's process."""
+
+    results: list[SourceOutcome] = field(default_factory=list)
+    offline: bool = False
+
+    @property
+    def new(self) -> int:
+        return sum(r.new for r in self.results)
+
+    @property
+    def bytes(self) -> int:
+        return sum(r.bytes for r in self.results)
+
+
+def refresh_command(
+    source_ids: Iterable[str] | None = None,
+    *,
+    automatic: bool = False,
+    full_articles: bool = True,
+) -> tuple[str, list[str]]:
+    """(program, arguments) of the child that refreshes: this same Python (or the frozen app,
+    whose entry point takes the subcommands) running `news refresh --json`."""
+    args = ["news", "refresh", "--json"]
+    for sid in source_ids or ():
+        args += ["--source", sid]
+    if automatic:
+        args.append("--automatic")  # honours the pause after errors, as timers should
+    if not full_articles:
+        args.append("--no-full-text")
+    if getattr(sys, "frozen", False):
+        return sys.executable, args
+    return sys.executable, ["-m", "maliradio", *args]
+
+
+def _child_environment() -> QProcessEnvironment:
+    """This process's environment (MALIRADIO_HOME, MALIRADIO_OFFLINE, proxies...), plus UTF-8
+    unbuffered output and, when running from a checkout that is not installed, its path."""
+    env = QProcessEnvironment.systemEnvironment()
+    env.insert("PYTHONIOENCODING", "utf-8")
+    env.insert("PYTHONUNBUFFERED", "1")
+    if not getattr(sys, "frozen", False):
+        import maliradio
+
+        root = str(Path(maliradio.__file__).resolve().parent.parent)
+        if Path(root).name not in ("site-packages", "dist-packages"):
+            old = env.value("PYTHONPATH", "")
+            if root not in old.split(os.pathsep):
+                env.insert("PYTHONPATH", root + (os.pathsep + old if old else ""))
+    return env
+
+
+class RefreshJob(QObject):
+    """One `maliradio news refresh --json` child process.
+
+    `result(SourceOutcome)` for each source as its line arrives; `done(job)` once, at the end
+    (then `failure` is "" for a refresh that ran to its end, else one of "start", "crash",
+    "exit", "cancelled"). Stderr lines are logged, never shown."""
+
+    result = Signal(object)
+    done = Signal(object)  # this job
+
+    STDERR_TAIL = 20
+
+    def __init__(self, program: str, arguments: list[str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.results: list[SourceOutcome] = []
+        self.failure = ""
+        self.exit_code: int | None = None
+        self.stderr_tail: list[str] = []
+        self._out = b""
+        self._err = b""
+        self._finished = False
+        self._cancelled = False
+        self.process = QProcess(self)
+        self.process.setProgram(program)
+        self.process.setArguments(arguments)
+        self.process.setProcessEnvironment(_child_environment())
+        self.process.readyReadStandardOutput.connect(self._read_stdout)
+        self.process.readyReadStandardError.connect(self._read_stderr)
+        self.process.finished.connect(self._on_finished)
+        self.process.errorOccurred.connect(self._on_error)
+
+    def start(self) -> None:
+        log.info(
+            "Actualisation : %s %s", self.process.program(), " ".join(self.process.arguments())
+        )
+        self.process.start(QProcess.OpenModeFlag.ReadOnly)
+
+    def cancel(self) -> None:
+        """Ask the child to stop (what it stored so far stays); `done` follows."""
+        if self._finished:
+            return
+        self._cancelled = True
+        self.process.terminate()
+        QTimer.singleShot(2000, self, self._kill_if_running)  # terminate is a request
+
+    def _kill_if_running(self) -> None:
+        if self.process.state() != QProcess.ProcessState.NotRunning:
+            self.process.kill()
+
+    def stop_now(self, wait_ms: int = 1500) -> None:
+        """The window closes: no more signals; terminate, wait briefly, then kill."""
+        self._finished = True
+        self.blockSignals(True)
+        p = self.process
+        for sig in (p.readyReadStandardOutput, p.readyReadStandardError, p.finished):
+            try:
+                sig.disconnect()
+            except (RuntimeError, TypeError):
+                pass
+        if p.state() == QProcess.ProcessState.NotRunning:
+            return
+        p.terminate()
+        if not p.waitForFinished(wait_ms):
+            p.kill()
+            p.waitForFinished(500)
+
+    # ---- output ----
+    @Slot()
+    def _read_stdout(self) -> None:
+        self._out += bytes(self.process.readAllStandardOutput().data())
+        *lines, self._out = self._out.split(b"\n")
+        for line in lines:
+            self._parse(line)
+
+    def _parse(self, raw: bytes) -> None:
+        text = raw.decode("utf-8", "replace").strip()
+        if not text:
+            return
+        try:
+            data = json.loads(text)
+        except ValueError:
+            log.info("Actualisation, sortie ignorée : %s", text[:300])
+            return
+        if not isinstance(data, dict) or "source" not in data or "status" not in data:
+            log.info("Actualisation, sortie ignorée : %s", text[:300])
+            return
+        outcome = SourceOutcome.from_json(data)
+        self.results.append(outcome)
+        self.result.emit(outcome)
+
+    @Slot()
+    def _read_stderr(self) -> None:
+        self._err += bytes(self.process.readAllStandardError().data())
+        *lines, self._err = self._err.split(b"\n")
+        for line in lines:
+            self._log_stderr(line)
+
+    def _log_stderr(self, raw: bytes) -> None:
+        text = raw.decode("utf-8", "replace").rstrip()
+        if not text:
+            return
+        log.warning("Actualisation (processus) : %s", text)
+        self.stderr_tail = [*self.stderr_tail[-(self.STDERR_TAIL - 1) :], text]
+
+    # ---- the end ----
+    @Slot(int, QProcess.ExitStatus)
+    def _on_finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        if self._finished:
+            return
+        self._read_stdout()
+        self._read_stderr()
+        if self._out.strip():
+            self._parse(self._out)  # a last line without its newline
+        if self._err.strip():
+            self._log_stderr(self._err)
+        self._out = self._err = b""
+        self.exit_code = code
+        if self._cancelled:
+            self.failure = "cancelled"
+        elif status == QProcess.ExitStatus.CrashExit:
+            self.failure = "crash"
+        elif not self._normal_exit(code):
+            self.failure = "exit"
+        self._end()
+
+    def _normal_exit(self, code: int) -> bool:
+        # 0: done; 1: done, and every source failed (else 1 is an error of the command itself)
+        if code == 0:
+            return True
+        return code == 1 and bool(self.results) and all(r.status == "error" for r in self.results)
+
+    @Slot(QProcess.ProcessError)
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart and not self._finished:
+            self.failure = "start"
+            self._end()  # no `finished` follows a failed start
+        # a crash is told by `finished` (CrashExit), which follows
+
+    def _end(self) -> None:
+        self._finished = True
+        if self.failure and self.failure != "cancelled":
+            log.error(
+                "Actualisation : échec (%s, code %s, %s) %s",
+                self.failure,
+                self.exit_code,
+                self.process.errorString(),
+                " | ".join(self.stderr_tail[-5:]),
+            )
+        self.done.emit(self)
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; emitted from the refresh worker, delivered queued."""
+    """Lives on the GUI thread: `progress(done, total, source)` as each source's line arrives
+    (total: the enabled sources, or the sources asked for; 0 while not known)."""
 
     progress = Signal(int, int, str)
 
@@ -294,15 +548,19 @@ class _Relay(QObject):
 
 
 class NewsPane(QWidget):
-    refreshFinished = Signal(object)  # the RefreshReport, or None when the refresh failed
+    # a RefreshOutcome (results, new, bytes, offline), or None when the refresh failed or
+    # was stopped
+    refreshFinished = Signal(object)
     articleShown = Signal(int)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.store = NewsStore()
-        self._cancel = threading.Event()
         self._refreshing = False
+        self._job: RefreshJob | None = None
+        self._total = 0
+        self._done = 0
         self._current: Article | None = None
         self._sources: list[Any] = []
         self._offline = False
@@ -424,7 +682,7 @@ class NewsPane(QWidget):
         self.search_box.returnPressed.connect(self._apply_filters)
         self.country_box.currentIndexChanged.connect(self._country_changed)
         self.source_box.currentIndexChanged.connect(lambda _i: self._apply_filters())
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(self._refresh_clicked)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.star_button.toggled.connect(self._star_toggled)
         self.browser_button.clicked.connect(self.open_in_browser)
@@ -455,33 +713,37 @@ class NewsPane(QWidget):
         self.settings = settings
         self._apply_settings()
 
-    def refresh(self, automatic: bool = False) -> None:
-        """Fetch the sources now (in the background); `refreshFinished` tells the end."""
-        if self._refreshing or (automatic and not self._auto_refresh_allowed()):
+    def refresh(self, automatic: bool = False, *, source_ids: list[str] | None = None) -> None:
+        """Fetch the sources now (every enabled one, or `source_ids`) in a child process;
+        `refreshFinished` tells the end."""
+        if self._closed or self._refreshing or (automatic and not self._auto_refresh_allowed()):
             return
-        from maliradio.news.fetch import refresh as do_refresh
-
         self._refreshing = True
-        self._cancel.clear()
-        self.refresh_button.setEnabled(False)
+        self._done = 0
+        self._total = 0
+        self._set_refreshing_ui(True)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.status.setText(self.tr("Actualisation…"))
-        relay = self._relay
-
-        def progress(result: Any, done: int, total: int) -> None:
-            relay.progress.emit(done, total, result.source)
-
-        run_task(
-            do_refresh,
-            self.store,
-            force=not automatic,
-            fetch_full_articles=self.settings.news_fetch_full_articles,
-            progress=progress,
-            cancel=self._cancel,
-            on_success=self._refresh_done,
-            on_error=self._refresh_failed,
+        self.status.setToolTip("")
+        program, args = refresh_command(
+            source_ids,
+            automatic=automatic,
+            full_articles=self.settings.news_fetch_full_articles,
         )
+        if source_ids:
+            self._start_job(program, args, len(dict.fromkeys(source_ids)))
+        else:  # the total of the progress: the enabled sources, counted off the GUI thread
+            run_task(
+                self._count_enabled,
+                on_success=lambda n: self._start_job(program, args, n),
+                on_error=lambda _exc: self._start_job(program, args, 0),
+            )
+
+    def cancel_refresh(self) -> None:
+        """Stop a running refresh (what was stored so far stays); `refreshFinished(None)`."""
+        if self._job is not None:
+            self._job.cancel()
 
     def open_in_browser(self) -> None:
         a = self._current
@@ -489,12 +751,14 @@ class NewsPane(QWidget):
             QDesktopServices.openUrl(QUrl(a.link))
 
     def shutdown(self) -> None:
-        """The window closes: stop timers, ask a running refresh to stop soon."""
+        """The window closes: stop timers, stop a running refresh (waits briefly)."""
         self._closed = True
-        self._cancel.set()
         self.auto_timer.stop()
         self._clock.stop()
         self._search_timer.stop()
+        job, self._job = self._job, None
+        if job is not None:
+            job.stop_now()
 
     # ---- settings and timers ----
     def _auto_refresh_allowed(self) -> bool:
@@ -519,14 +783,14 @@ class NewsPane(QWidget):
                 QTimer.singleShot(STARTUP_REFRESH_DELAY_MS, self, self._startup_refresh)
 
     def _startup_refresh(self) -> None:
-        if self._cancel.is_set() or self._refreshing:
+        if self._closed or self._refreshing:
             return
         run_task(self.store.get_meta, "last_refresh", on_success=self._maybe_startup_refresh)
 
     @_alive
     def _maybe_startup_refresh(self, last: str | None) -> None:
         minutes = self.settings.news_refresh_minutes
-        if self._cancel.is_set() or not self._auto_refresh_allowed():
+        if self._closed or not self._auto_refresh_allowed():
             return
         if last is None or time.time() - float(last) > minutes * 60:
             self.refresh(automatic=True)
@@ -627,20 +891,93 @@ class NewsPane(QWidget):
                 return
 
     # ---- refresh ----
+    def _refresh_clicked(self) -> None:
+        """The button: refresh, or, while a refresh runs, stop it."""
+        if self._refreshing:
+            self.cancel_refresh()
+        else:
+            self.refresh()
+
+    def _set_refreshing_ui(self, running: bool) -> None:
+        b = self.refresh_button
+        if running:
+            b.setIcon(icon("stop"))
+            b.setText(self.tr("Arrêter"))
+            b.setToolTip(self.tr("Arrêter l'actualisation (les articles reçus sont gardés)"))
+        else:
+            b.setIcon(icon("refresh"))
+            b.setText(self.tr("Actualiser"))
+            b.setToolTip(self.tr("Télécharger les nouveaux articles"))
+        b.setEnabled(True)
+
+    def _count_enabled(self) -> int:
+        return sum(1 for s in self.store.list_sources() if s.enabled)
+
+    @_alive
+    def _start_job(self, program: str, args: list[str], total: int) -> None:
+        if not self._refreshing or self._job is not None:
+            return
+        self._total = total
+        if total:
+            self._on_progress(0, total, "")
+        job = RefreshJob(program, args, self)
+        job.result.connect(self._job_result)
+        job.done.connect(self._job_done)
+        self._job = job
+        job.start()
+
+    @Slot(object)
+    def _job_result(self, result: SourceOutcome) -> None:
+        self._done += 1
+        total = max(self._total, self._done) if self._total else 0
+        self._relay.progress.emit(self._done, total, result.source)
+
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, _source: str) -> None:
-        self.progress.setRange(0, max(1, total))
-        self.progress.setValue(done)
-        self.status.setText(
-            self.tr("Actualisation… %1/%2").replace("%1", str(done)).replace("%2", str(total))
+        if total:
+            self.progress.setRange(0, max(1, total))
+            self.progress.setValue(done)
+            text = self.tr("Actualisation… %1/%2").replace("%2", str(total))
+        else:
+            text = self.tr("Actualisation… %1")
+        self.status.setText(text.replace("%1", str(done)))
+
+    @Slot(object)
+    def _job_done(self, job: RefreshJob) -> None:
+        if job is not self._job or self._closed:
+            return
+        self._job = None
+        job.deleteLater()
+        results = list(job.results)
+        changed = any(r.new or r.updated for r in results)
+        if job.failure:
+            self._refresh_failed(job.failure, changed)
+            return
+        connect = any(r.kind == "connect" for r in results)
+
+        def finish() -> bool:
+            """Store the time; say whether the child found the network down. It sets the
+            `offline` mark exactly when every source it tried was unreachable."""
+            self.store.set_meta("last_refresh", str(time.time()))
+            return connect and bool(self.store.get_meta("offline"))
+
+        def guess(exc: BaseException) -> None:
+            log.warning("Actualisation : état hors ligne non lu (%s)", exc)
+            self._refresh_done(
+                RefreshOutcome(results, connect and all(r.kind == "connect" for r in results))
+            )
+
+        run_task(
+            finish,
+            on_success=lambda offline: self._refresh_done(RefreshOutcome(results, offline)),
+            on_error=guess,
         )
 
     @_alive
-    def _refresh_done(self, report: Any) -> None:
+    def _refresh_done(self, report: RefreshOutcome) -> None:
         self._refreshing = False
-        self.refresh_button.setEnabled(True)
+        self._set_refreshing_ui(False)
         self.progress.hide()
-        run_task(self.store.set_meta, "last_refresh", str(time.time()))
         self._set_offline(report.offline)
         errors = [r for r in report.results if r.status == "error"]
         if report.offline:
@@ -663,13 +1000,28 @@ class NewsPane(QWidget):
             self._apply_filters()  # the list is left alone (scroll, selection) when nothing changed
         self.refreshFinished.emit(report)
 
-    @_alive
-    def _refresh_failed(self, exc: BaseException) -> None:
+    def _refresh_failed(self, failure: str, changed: bool) -> None:
+        """The child could not start, crashed, stopped on an error, or was stopped: a plain
+        message (the details are in the log); the saved articles stay listed."""
         self._refreshing = False
-        self.refresh_button.setEnabled(True)
+        self._set_refreshing_ui(False)
         self.progress.hide()
-        log.error("Actualisation impossible", exc_info=exc)
-        self.status.setText(self.tr("L'actualisation a échoué : %1").replace("%1", str(exc)))
+        if failure == "cancelled":
+            text = self.tr("Actualisation arrêtée. Les articles reçus sont gardés.")
+        elif failure == "start":
+            text = self.tr(
+                "L'actualisation n'a pas pu démarrer. Les articles enregistrés restent affichés."
+            )
+        else:
+            text = self.tr(
+                "L'actualisation s'est arrêtée à cause d'une erreur. "
+                "Les articles enregistrés restent affichés."
+            )
+        self.status.setText(text)
+        self.status.setToolTip("")
+        self._reload_sources()
+        if changed:
+            self._apply_filters()  # what the child stored before it stopped
         self.refreshFinished.emit(None)
 
     def _set_offline(self, offline: bool) -> None:
