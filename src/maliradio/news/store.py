@@ -202,6 +202,22 @@ def fts_query(text: str) -> str | None:
     return " ".join(parts)
 
 
+_FIND_AGAIN: Any = object()  # `_plan_update`: look the row up again at the article's turn
+
+
+def boilerplate_set(n: int, counts: dict[str, int]) -> set[str]:
+    """The paragraph keys a source repeats: held by at least BOILERPLATE_MIN_ARTICLES articles
+    and BOILERPLATE_MIN_FRACTION of the `n` articles that have keys."""
+    threshold = max(BOILERPLATE_MIN_ARTICLES, math.ceil(BOILERPLATE_MIN_FRACTION * n))
+    return {k for k, c in counts.items() if c >= threshold}
+
+
+def _reading_form(a: PreparedArticle, boilerplate: set[str]) -> tuple[str, str]:
+    """(html, text) an incoming article is shown and indexed with."""
+    assert a.raw_html is not None
+    return clean.clean_for_reading(a.raw_html, a.text, a.paragraphs, boilerplate, a.title)
+
+
 class NewsStore:
     def __init__(
         self,
@@ -618,7 +634,12 @@ class NewsStore:
 
     def apply_update(self, update: SourceUpdate, now: float | None = None) -> UpdateStats | None:
         """Store a successful fetch in ONE transaction: state, articles, boilerplate, retention.
-        Returns None when the source was removed meanwhile."""
+        Returns None when the source was removed meanwhile.
+
+        The source's boilerplate set is worked out first, from the paragraph keys already
+        stored and those of the incoming articles (cheap: no HTML is parsed), so each incoming
+        article is cleaned once, with the set it will be shown with. Only older articles
+        holding a key that became (or stopped being) boilerplate are cleaned again."""
         now = time.time() if now is None else now
         stats = UpdateStats()
         with self.transaction() as conn:
@@ -647,9 +668,11 @@ class NewsStore:
                 ),
             )
             seen: list[int] = []
-            boilerplate = set(src["boilerplate"].split())
-            for a in update.articles:
-                row = self._find(conn, sid, a)
+            written: set[int] = set()  # cleaned here, with `boilerplate`
+            old = set(src["boilerplate"].split())
+            rows, boilerplate = self._plan_update(conn, sid, update.articles)
+            for a, planned in zip(update.articles, rows, strict=True):
+                row = self._find(conn, sid, a) if planned is _FIND_AGAIN else planned
                 if row is not None:
                     seen.append(row["id"])
                     if (
@@ -661,9 +684,7 @@ class NewsStore:
                             "UPDATE articles SET last_seen = ? WHERE id = ?", (now, row["id"])
                         )
                         continue
-                    html, text = clean.clean_for_reading(
-                        a.raw_html, a.text, a.paragraphs, boilerplate, a.title
-                    )
+                    html, text = _reading_form(a, boilerplate)
                     conn.execute(
                         "UPDATE articles SET guid = coalesce(?, guid), link = ?, title = ?,"
                         " author = ?, raw_html = ?, html = ?, text = ?, content_hash = ?,"
@@ -690,9 +711,7 @@ class NewsStore:
                         continue
                     published = min(a.published, now)
                     aid, fts_key = self._new_ids(conn, published)
-                    html, text = clean.clean_for_reading(
-                        a.raw_html, a.text, a.paragraphs, boilerplate, a.title
-                    )
+                    html, text = _reading_form(a, boilerplate)
                     conn.execute(
                         "INSERT INTO articles(id, fts_key, source_id, guid, link, title, author,"
                         " published, fetched, last_seen, raw_html, html, text, content_hash,"
@@ -717,13 +736,74 @@ class NewsStore:
                     )
                     seen.append(aid)
                     stats.new += 1
+                written.add(aid)
                 conn.executemany(
                     "INSERT OR IGNORE INTO paragraphs(source_id, key, article_id) VALUES (?, ?, ?)",
                     [(sid, k, aid) for k in a.paragraphs],
                 )
-            self._refresh_boilerplate(conn, sid, boilerplate)
+            self._refresh_boilerplate(conn, sid, old, boilerplate, written)
             stats.pruned = self._prune(conn, sid, src["keep_count"], src["keep_days"], seen, now)
         return stats
+
+    def _plan_update(
+        self, conn: sqlite3.Connection, sid: str, articles: Sequence[PreparedArticle]
+    ) -> tuple[list[Any], set[str]]:
+        """Before anything is written: the stored row each article matches (`_FIND_AGAIN` when
+        an earlier article of the same batch may change the answer: it is then looked up again
+        at its turn), and the boilerplate set the source will have once the batch is stored,
+        counted from the stored paragraph keys plus the incoming ones. The count is exact
+        unless the batch holds the same article twice; `_refresh_boilerplate` checks it."""
+        n, counts = self.paragraph_counts(sid, conn)
+        rows: list[Any] = []
+        tokens_seen: set[tuple[str, str]] = set()
+        rows_seen: set[int] = set()
+        for a in articles:
+            row = self._find(conn, sid, a)
+            tokens = {t for t in (("g", a.guid), ("l", a.link), ("t", a.title)) if t[1]}
+            again = not tokens_seen.isdisjoint(tokens) or (
+                row is not None and row["id"] in rows_seen
+            )
+            tokens_seen |= tokens
+            if row is not None:
+                rows_seen.add(row["id"])
+            rows.append(_FIND_AGAIN if again else row)
+            if again or a.raw_html is None:
+                continue
+            if row is not None:
+                if row["deleted"] or row["content_hash"] == a.content_hash:
+                    continue
+                stored = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT key FROM paragraphs WHERE article_id = ?", (row["id"],)
+                    )
+                ]
+                for k in stored:
+                    counts[k] -= 1
+                n -= 1 if stored else 0
+            keys = set(a.paragraphs)
+            for k in keys:
+                counts[k] = counts.get(k, 0) + 1
+            n += 1 if keys else 0
+        return rows, boilerplate_set(n, counts)
+
+    def paragraph_counts(
+        self, source_id: str, conn: sqlite3.Connection | None = None
+    ) -> tuple[int, dict[str, int]]:
+        """(articles holding paragraph keys, {key: articles holding it}) for one source: what
+        the boilerplate set is counted from (`boilerplate_set`)."""
+        conn = conn or self._conn()
+        n = conn.execute(
+            "SELECT count(DISTINCT article_id) FROM paragraphs WHERE source_id = ?", (source_id,)
+        ).fetchone()[0]
+        counts = {
+            r[0]: r[1]
+            for r in conn.execute(
+                "SELECT key, count(*) FROM paragraphs WHERE source_id = ? GROUP BY key",
+                (source_id,),
+            )
+        }
+        return int(n), counts
 
     @staticmethod
     def _new_ids(conn: sqlite3.Connection, published: float) -> tuple[int, int]:
@@ -736,10 +816,20 @@ class NewsStore:
                 return aid, key
             second += 1  # practically never: same second and ids 2**20 apart
 
-    def _refresh_boilerplate(self, conn: sqlite3.Connection, sid: str, old: set[str]) -> None:
-        """Recount the source's repeated paragraphs. Articles were cleaned with the set as it
-        was (`old`); when the set changes, the articles holding a key that came or went are
-        cleaned again from their raw HTML."""
+    def _refresh_boilerplate(
+        self,
+        conn: sqlite3.Connection,
+        sid: str,
+        old: set[str],
+        predicted: set[str] | None = None,
+        written: set[int] | frozenset[int] = frozenset(),
+    ) -> None:
+        """Recount the source's repeated paragraphs. Stored articles were cleaned with the set
+        as it was (`old`), the articles of this update (`written`) with `predicted`; an article
+        holding a key whose status differs from the one it was cleaned with is cleaned again
+        from its raw HTML (with an exact prediction: only older articles, when the set
+        changed)."""
+        predicted = old if predicted is None else predicted
         n = conn.execute(
             "SELECT count(DISTINCT article_id) FROM paragraphs WHERE source_id = ?", (sid,)
         ).fetchone()[0]
@@ -749,24 +839,13 @@ class NewsStore:
             (sid, threshold),
         ).fetchall()
         new = {r[0] for r in rows}
-        if new == old:
-            return
-        conn.execute(
-            "UPDATE sources SET boilerplate = ? WHERE id = ?", (" ".join(sorted(new)), sid)
-        )
-        diff = sorted(new ^ old)
-        todo: set[int] = set()
-        for i in range(0, len(diff), 500):
-            chunk = diff[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            todo.update(
-                r[0]
-                for r in conn.execute(
-                    f"SELECT DISTINCT article_id FROM paragraphs"
-                    f" WHERE source_id = ? AND key IN ({marks})",
-                    (sid, *chunk),
-                )
+        if new != old:
+            conn.execute(
+                "UPDATE sources SET boilerplate = ? WHERE id = ?", (" ".join(sorted(new)), sid)
             )
+        todo = {a for a in self._holding(conn, sid, new ^ old) if a not in written}
+        if written and new != predicted:
+            todo.update(a for a in self._holding(conn, sid, new ^ predicted) if a in written)
         for aid in sorted(todo):
             row = conn.execute(
                 "SELECT raw_html, title FROM articles WHERE id = ? AND deleted = 0", (aid,)
@@ -775,6 +854,24 @@ class NewsStore:
                 continue
             html, text = clean.clean_for_reading(row["raw_html"], None, new, new, row["title"])
             conn.execute("UPDATE articles SET html = ?, text = ? WHERE id = ?", (html, text, aid))
+
+    @staticmethod
+    def _holding(conn: sqlite3.Connection, sid: str, keys: set[str]) -> set[int]:
+        """Ids of the source's articles holding one of `keys`."""
+        diff = sorted(keys)
+        out: set[int] = set()
+        for i in range(0, len(diff), 500):
+            chunk = diff[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                r[0]
+                for r in conn.execute(
+                    f"SELECT DISTINCT article_id FROM paragraphs"
+                    f" WHERE source_id = ? AND key IN ({marks})",
+                    (sid, *chunk),
+                )
+            )
+        return out
 
     def _prune(
         self,

@@ -1,0 +1,144 @@
+"""Boilerplate removal in the store: each incoming article is cleaned once, with the set the
+source has once the update is stored; older articles are cleaned again only when one of their
+paragraphs changes status; whatever the batch, every article ends up cleaned with the final set."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+import pytest
+
+from maliradio.news import clean
+from maliradio.news.models import PreparedArticle, SourceUpdate
+
+SHARED = "Suivez-nous sur nos réseaux sociaux pour ne rien manquer de l'actualité."
+
+
+def _article(i: int, *, shared: bool = True, extra: str = "", guid: str | None = None):
+    title = f"Titre {i}"
+    body = f"<p>Le marché numéro {i} de Ségou a rouvert ce matin.</p><p>Détail {i}{extra}.</p>"
+    if shared:
+        body += f"<p>{SHARED}</p>"
+    raw, _images = clean.prepare_html(body, f"https://site.example/{i}/", title)
+    keys, text = clean.analyze(raw, title)
+    return PreparedArticle(
+        guid=guid or f"g{i}",
+        link=f"https://site.example/{i}/",
+        title=title,
+        author="",
+        published=time.time() - 3600 + i,
+        raw_html=raw,
+        content_hash=hashlib.sha1(raw.encode()).hexdigest(),
+        paragraphs=keys,
+        text=text,
+    )
+
+
+def _update(sid, articles):
+    return SourceUpdate(sid, articles, etag=None, last_modified=None, http_status=200)
+
+
+@pytest.fixture
+def strips(monkeypatch):
+    """Counts the articles cleaned (boilerplate actually stripped) while the test runs."""
+    calls: list[str] = []
+    real = clean.strip_boilerplate
+
+    def counting(html, boilerplate, title=""):
+        calls.append(title)
+        return real(html, boilerplate, title)
+
+    monkeypatch.setattr(clean, "strip_boilerplate", counting)
+    return calls
+
+
+def _assert_cleaned_with_final_set(store, sid):
+    """Every live article reads exactly as its raw HTML cleaned with the source's final set."""
+    conn = store._conn()
+    bp = set(
+        conn.execute("SELECT boilerplate FROM sources WHERE id = ?", (sid,)).fetchone()[0].split()
+    )
+    rows = conn.execute(
+        "SELECT id, raw_html, html, text, title FROM articles WHERE source_id = ? AND deleted = 0",
+        (sid,),
+    ).fetchall()
+    assert rows
+    for r in rows:
+        keys = clean.paragraph_keys(r["raw_html"], r["title"])
+        want = clean.clean_for_reading(r["raw_html"], None, keys, bp, r["title"])
+        assert (r["html"], r["text"]) == want, r["title"]
+    return bp
+
+
+def _rewrites(store) -> set[str]:
+    """The statements that write an article's reading form after it was stored."""
+    seen: set[str] = set()
+    store._conn().set_trace_callback(
+        lambda sql: seen.add(sql) if sql.startswith("UPDATE articles SET html") else None
+    )
+    return seen
+
+
+def test_first_refresh_cleans_each_article_once(store, strips):
+    src = store.add_source("http://127.0.0.1:9/feed", "bp")
+    rewrites = _rewrites(store)
+    stats = store.apply_update(_update(src.id, [_article(i) for i in range(1, 7)]))
+    assert stats.new == 6
+    assert sorted(strips) == sorted(f"Titre {i}" for i in range(1, 7))  # once each
+    assert rewrites == set()  # stored in its reading form at once: no second write (nor reindex)
+    bp = _assert_cleaned_with_final_set(store, src.id)
+    assert len(bp) == 1
+    for a in store.list_articles(source_ids=[src.id]):
+        art = store.get_article(a.id)
+        assert "Suivez-nous" not in art.text and "rouvert ce matin" in art.text
+    assert store.list_articles(search="Suivez") == []
+
+
+def test_older_articles_are_cleaned_again_only_when_a_key_changes_status(store, strips):
+    src = store.add_source("http://127.0.0.1:9/feed", "bp")
+    store.apply_update(_update(src.id, [_article(1), _article(2)]))  # 2 < 3: not boilerplate
+    assert strips == []
+    assert all("Suivez-nous" in store.get_article(a.id).text for a in store.list_articles())
+
+    rewrites = _rewrites(store)
+    store.apply_update(_update(src.id, [_article(1), _article(2), _article(3), _article(4)]))
+    # the two new ones once each; the two older ones again, since the line became boilerplate
+    assert sorted(strips) == ["Titre 1", "Titre 2", "Titre 3", "Titre 4"]
+    assert len(rewrites) == 2
+    assert len(_assert_cleaned_with_final_set(store, src.id)) == 1
+
+    strips.clear()
+    store.apply_update(_update(src.id, [_article(5, shared=False)]))
+    assert strips == []  # the set did not change: nobody is cleaned again
+    _assert_cleaned_with_final_set(store, src.id)
+
+
+def test_updated_article_counts_with_its_new_paragraphs(store, strips):
+    src = store.add_source("http://127.0.0.1:9/feed", "bp")
+    store.apply_update(_update(src.id, [_article(i) for i in range(1, 4)]))
+    assert len(_assert_cleaned_with_final_set(store, src.id)) == 1
+    strips.clear()
+    # two of the three drop the shared line: it is no longer boilerplate (1 article < 3)
+    batch = [_article(1, shared=False, extra=" (corrigé)"), _article(2, shared=False, extra="!")]
+    stats = store.apply_update(_update(src.id, batch + [_article(3)]))
+    assert (stats.new, stats.updated) == (0, 2)
+    assert _assert_cleaned_with_final_set(store, src.id) == set()
+    third = next(a for a in store.list_articles() if a.title == "Titre 3")
+    assert "Suivez-nous" in store.get_article(third.id).text  # shown again
+    assert strips == []  # nothing left to strip (the third was cleaned again, unstripped)
+
+
+def test_same_article_twice_in_one_batch_still_ends_cleaned_with_the_final_set(store):
+    src = store.add_source("http://127.0.0.1:9/feed", "bp")
+    twice = [_article(4, guid="g-dup"), _article(5, shared=False, guid="g-dup")]
+    batch = [_article(1), _article(2), *twice, _article(3, shared=False)]
+    stats = store.apply_update(_update(src.id, batch))
+    assert (stats.new, stats.updated) == (4, 1)
+    # the guessed set counted the shared line 3 times; once stored, only 2 articles hold it
+    assert _assert_cleaned_with_final_set(store, src.id) == set()
+    # and the same with the other order: the row then holds the shared line
+    src2 = store.add_source("http://127.0.0.1:9/feed2", "bp2")
+    batch = [_article(1), _article(2), *reversed(twice), _article(3, shared=False)]
+    store.apply_update(_update(src2.id, batch))
+    assert len(_assert_cleaned_with_final_set(store, src2.id)) == 1
