@@ -487,7 +487,9 @@ class RefreshJob(QObject):
         text = raw.decode("utf-8", "replace").rstrip()
         if not text:
             return
-        log.warning("Actualisation (processus) : %s", text)
+        # the child logs its own warnings to the same file; keep its stderr at INFO so they
+        # are not counted twice, while a crash's traceback still reaches the log
+        log.info("Actualisation (processus) : %s", text)
         self.stderr_tail = [*self.stderr_tail[-(self.STDERR_TAIL - 1) :], text]
 
     # ---- the end ----
