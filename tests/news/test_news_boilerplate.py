@@ -43,13 +43,13 @@ def _update(sid, articles):
 def strips(monkeypatch):
     """Counts the articles cleaned (boilerplate actually stripped) while the test runs."""
     calls: list[str] = []
-    real = clean.strip_boilerplate
+    real = clean._strip
 
-    def counting(html, boilerplate, title=""):
+    def counting(root, boilerplate, title):
         calls.append(title)
-        return real(html, boilerplate, title)
+        return real(root, boilerplate, title)
 
-    monkeypatch.setattr(clean, "strip_boilerplate", counting)
+    monkeypatch.setattr(clean, "_strip", counting)
     return calls
 
 
@@ -142,3 +142,63 @@ def test_same_article_twice_in_one_batch_still_ends_cleaned_with_the_final_set(s
     batch = [_article(1), _article(2), *reversed(twice), _article(3, shared=False)]
     store.apply_update(_update(src2.id, batch))
     assert len(_assert_cleaned_with_final_set(store, src2.id)) == 1
+
+
+def test_refresh_cleans_articles_in_the_fetch_on_their_own_tree(server, store, image_dir, strips):
+    from newsfeeds import make_items, rss20
+
+    from maliradio.news.fetch import refresh
+
+    def body(i):
+        return f"<p>La boutique {i} a rouvert.</p><p>Détail {i}.</p><p>{SHARED}</p>"
+
+    server.set("/wp", rss20(make_items(server.base, 6, "Marché", body=body), content_encoded=True))
+    src = store.add_source(server.url("/wp"), "wp")
+    refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    assert strips == []  # the store had nothing left to clean
+    assert len(_assert_cleaned_with_final_set(store, src.id)) == 1
+    assert store.list_articles(search="Suivez") == []
+
+
+SAMPLES = [
+    "<p>Un.</p><p>Deux.</p><p>" + SHARED + "</p>",
+    "Texte nu<br>suite<br><br>autre paragraphe<p>" + SHARED + "</p>",
+    "<div><div><p>Imbriqué.</p><p>" + SHARED + "</p></div><p>Fin.</p></div>",
+    "<ul><li>Un</li><li>" + SHARED + "</li></ul><p>Après la liste.</p>",
+    "<table><tr><td>Case</td><td>" + SHARED + "</td></tr></table><p>Texte.</p>",
+    "<h2>Titre 1</h2><p>Le titre répété disparaît.</p><p>" + SHARED + "</p>",
+    '<figure><img src="/a.jpg"><figcaption>Légende</figcaption></figure><p>Corps.</p>'
+    "<p>" + SHARED + "</p>",
+    '<p>Image <img src="/b.png" width="40" height="30"> dans le texte.</p><p>' + SHARED + "</p>",
+    "<blockquote><p>Citation.</p></blockquote><pre>code  espacé</pre><p>" + SHARED + "</p>",
+    "<p>" + SHARED + "</p>",  # nothing but boilerplate: shown whole
+    "<p>L'article Titre 1 est apparu en premier sur Le Site.</p><p>Texte.</p>",
+    "",
+]
+
+
+def test_reading_form_is_what_cleaning_the_stored_html_gives():
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        import corpus
+    finally:
+        sys.path.pop(0)
+    rnd = random.Random(11)
+    samples = SAMPLES + [corpus.article_html(rnd) for _ in range(40)]
+    for html in samples:
+        tree = clean.prepare_tree(html, "https://site.example/a/", "Titre 1", clean.image_name)
+        sets = [set(), set(tree.keys), set(tree.keys[-1:]), set(tree.keys[:1])]
+        for bp in sets:
+            tree = clean.prepare_tree(html, "https://site.example/a/", "Titre 1", clean.image_name)
+            want = clean.clean_for_reading(tree.raw, None, tree.keys, bp, "Titre 1")
+            assert tree.reading_form(bp) == want, html
+            assert tree.raw_text() == clean.html_to_text(tree.raw)
+        tree = clean.prepare_tree(html, "https://site.example/a/", "Titre 1", clean.image_name)
+        assert tree.raw_text() == clean.html_to_text(tree.raw)
+        assert tree.reading_form(set(tree.keys)) == clean.clean_for_reading(
+            tree.raw, None, tree.keys, set(tree.keys), "Titre 1"
+        )  # after raw_text: from the stored html

@@ -58,6 +58,11 @@ LEAF_CANDIDATES = {
 
 MAX_IMAGES_PER_ARTICLE = 12
 
+_WORD = re.compile(r"\w+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_LEADING_NUMBER = re.compile(r"\s*(\d+)")
+
 
 def sanitize(html: str) -> str:
     """The allowlist pass: safe to show whatever came in."""
@@ -76,7 +81,7 @@ def sanitize(html: str) -> str:
 
 def escape_text(text: str) -> str:
     """Plain text (e.g. a text/plain summary) as HTML paragraphs."""
-    parts = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+    parts = [p.strip() for p in _PARAGRAPH_BREAK.split(text or "") if p.strip()]
     return "".join(f"<p>{htmlmod.escape(p)}</p>" for p in parts)
 
 
@@ -100,7 +105,7 @@ def _serialize(root: Any) -> str:
 
 def _is_pixel(img: Any) -> bool:
     def num(name: str) -> int | None:
-        m = re.match(r"\s*(\d+)", img.get(name) or "")
+        m = _LEADING_NUMBER.match(img.get(name) or "")
         return int(m.group(1)) if m else None
 
     w, h = num("width"), num("height")
@@ -213,15 +218,65 @@ def prepare_html(html: str, base_url: str, title: str = "") -> tuple[str, list[s
     return _serialize(root), images
 
 
-def prepare_article(
+class ArticleTree:
+    """One entry cleaned on a single parse (`prepare_tree`): its stored HTML (`raw`, images
+    local, boilerplate NOT removed) and paragraph keys, then, from the same tree, its plain
+    text (`raw_text`) or its reading form for a boilerplate set (`reading_form`), with no
+    parsing again. The tree is consumed by the first of those two calls that changes it."""
+
+    def __init__(
+        self, raw: str, keys: list[str], root: Any, leaves: list[tuple[Any, str]], title: str
+    ) -> None:
+        self.raw = raw
+        self.keys = keys
+        self.title = title
+        self._root = root
+        self._leaves = leaves  # (leaf block, its key), for the leaves that have one
+        self._text: str | None = None
+        self._used = False  # the tree was changed: text and reading form come from `raw`
+
+    def raw_text(self) -> str:
+        """Plain text of `raw`."""
+        if self._text is None:
+            if self._root is None:
+                self._text = ""
+            elif self._used:
+                self._text = html_to_text(self.raw)
+            else:
+                self._text = _tree_text(self._root)
+                self._used = True
+        return self._text
+
+    def reading_form(self, boilerplate: set[str] | frozenset[str]) -> tuple[str, str]:
+        """(html, text) with the paragraphs whose key is in `boilerplate` removed: what
+        `clean_for_reading(raw, ...)` gives, without parsing `raw` again."""
+        drop = [el for el, key in self._leaves if key in boilerplate]
+        if not drop:
+            return self.raw, self.raw_text()
+        if self._used:
+            return clean_for_reading(self.raw, self._text, self.keys, set(boilerplate), self.title)
+        self._used = True
+        root = self._root
+        for el in drop:
+            el.drop_tree()
+        _drop_empty_blocks(root)
+        html = _serialize(root)
+        text = _tree_text(root)
+        if text.strip():
+            return html, text
+        # every paragraph looks like boilerplate: the article is shown whole (clean_for_reading)
+        return self.raw, self.raw_text()
+
+
+def prepare_tree(
     html: str, base_url: str, title: str, cache_image: Callable[[str], str | None]
-) -> tuple[str, list[str], str]:
+) -> ArticleTree:
     """The whole cleaning of one entry on a single parse: `prepare_html`, then each picture
-    through `cache_image(url) -> cache name or None` (`localize_images`), then `analyze`.
-    Returns (stored html, paragraph keys, plain text)."""
+    through `cache_image(url) -> cache name or None` (`localize_images`), then the paragraph
+    keys (`paragraph_keys`)."""
     clean = sanitize(html)
     if not clean.strip():
-        return "", [], ""
+        return ArticleTree("", [], None, [], title)
     root = _parse_fragment(clean)
     images = _prepare_tree(root, base_url, title)
     if images or root.find(".//img") is not None:
@@ -235,12 +290,23 @@ def prepare_article(
         _drop_empty_blocks(root)
     out = _serialize(root)
     title_norm = _norm(title)
+    leaves: list[tuple[Any, str]] = []
     keys: list[str] = []
     for el in _leaf_blocks(root):
         k = _block_key(el, title_norm)
-        if k and k not in keys:
-            keys.append(k)
-    return out, keys, _tree_text(root)
+        if k:
+            leaves.append((el, k))
+            if k not in keys:
+                keys.append(k)
+    return ArticleTree(out, keys, root, leaves, title)
+
+
+def prepare_article(
+    html: str, base_url: str, title: str, cache_image: Callable[[str], str | None]
+) -> tuple[str, list[str], str]:
+    """`prepare_tree`, as (stored html, paragraph keys, plain text)."""
+    tree = prepare_tree(html, base_url, title, cache_image)
+    return tree.raw, tree.keys, tree.raw_text()
 
 
 def localize_images(html: str, cached: Mapping[str, str | None]) -> str:
@@ -275,9 +341,8 @@ def _drop_empty_blocks(root: Any) -> None:
 
 
 def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = re.sub(r"[^\w]+", " ", text)
-    return " ".join(text.split())
+    """Words only, NFKC, casefolded, one space apart."""
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text or "").casefold()))
 
 
 def _leaf_blocks(root: Any) -> list[Any]:
@@ -318,22 +383,25 @@ def paragraph_keys(html: str, title: str = "") -> list[str]:
     return keys
 
 
+def _strip(root: Any, boilerplate: set[str], title: str) -> bool:
+    """Drop the paragraphs whose key is in `boilerplate`, then blocks left empty (in place).
+    Returns whether anything was dropped."""
+    title_norm = _norm(title)
+    drop = [el for el in _leaf_blocks(root) if _block_key(el, title_norm) in boilerplate]
+    for el in drop:
+        el.drop_tree()
+    if drop:
+        _drop_empty_blocks(root)
+    return bool(drop)
+
+
 def strip_boilerplate(html: str, boilerplate: Iterable[str], title: str = "") -> str:
     """Drop the paragraphs whose key is in `boilerplate`, then blocks left empty."""
     bp = set(boilerplate)
     if not html or not bp:
         return html
     root = _parse_fragment(html)
-    title_norm = _norm(title)
-    changed = False
-    for el in _leaf_blocks(root):
-        if _block_key(el, title_norm) in bp:
-            el.drop_tree()
-            changed = True
-    if not changed:
-        return html
-    _drop_empty_blocks(root)
-    return _serialize(root)
+    return _serialize(root) if _strip(root, bp, title) else html
 
 
 # --- text --------------------------------------------------------------------------------
@@ -355,7 +423,7 @@ def _tree_text(root: Any) -> str:
             el.tail = "\n\n" + (el.tail or "")
     text = lxml.etree.tostring(root, method="text", encoding="unicode", with_tail=False)
     lines = [" ".join(line.split()) for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def html_to_text(html: str) -> str:
@@ -384,9 +452,13 @@ def clean_for_reading(
 ) -> tuple[str, str]:
     """(html, text) to show and index: boilerplate paragraphs removed. Cheap when the article
     has none of them (the common case): no parsing at all when `text` is known."""
-    if boilerplate and not boilerplate.isdisjoint(keys):
-        html = strip_boilerplate(raw_html, boilerplate, title)
-        stripped = html_to_text(html)
+    if boilerplate and raw_html and not boilerplate.isdisjoint(keys):
+        root = _parse_fragment(raw_html)  # one parse: stripped html and its text
+        if _strip(root, boilerplate, title):
+            html = _serialize(root)
+            stripped = _tree_text(root)
+        else:
+            html, stripped = raw_html, text if text is not None else _tree_text(root)
         if stripped.strip():
             return html, stripped
         # every paragraph looks like boilerplate (short items that all say the same thing):

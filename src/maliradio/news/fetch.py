@@ -39,7 +39,7 @@ from maliradio import __version__
 from maliradio.news import clean
 from maliradio.news.models import PreparedArticle, Source, SourceUpdate
 from maliradio.news.parse import ParsedEntry, feed_links, looks_like_html, parse_feed
-from maliradio.news.store import KnownEntry, NewsStore, prune_image_cache
+from maliradio.news.store import KnownEntry, NewsStore, boilerplate_set, prune_image_cache
 
 log = logging.getLogger("maliradio.news")
 
@@ -360,8 +360,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def _prepare_entry(
     ctx: _Context, e: ParsedEntry, base_url: str, counter: list[int], budget: list[int]
-) -> tuple[PreparedArticle, str]:
-    """One entry -> stored form. Returns (article, warning or '')."""
+) -> tuple[PreparedArticle, clean.ArticleTree, str]:
+    """One entry -> stored form. Returns (article, its parsed tree, warning or '')."""
     warning = ""
     body = e.html
     full = False
@@ -386,7 +386,7 @@ def _prepare_entry(
             warning = f"page d'article non téléchargée ({exc})"
     if e.image_url and "<img" not in body:
         body = f'<figure><img src="{htmlmod.escape(e.image_url)}"></figure>' + body
-    raw, keys, text = clean.prepare_article(
+    tree = clean.prepare_tree(
         body, e.link or base_url, e.title, lambda url: ctx.image(url, counter)
     )
     article = PreparedArticle(
@@ -395,17 +395,44 @@ def _prepare_entry(
         title=e.title,
         author=e.author,
         published=e.published if e.published is not None else time.time(),
-        raw_html=raw,
+        raw_html=tree.raw,
         content_hash=e.content_hash,
         full_fetched=full,
-        paragraphs=keys,
-        text=text,
+        paragraphs=tree.keys,
     )
-    return article, warning
+    return article, tree, warning
+
+
+def _add_reading_forms(
+    prepared: list[tuple[PreparedArticle, clean.ArticleTree]],
+    paragraph_counts: tuple[int, dict[str, int]],
+) -> None:
+    """Clean each new article for reading here, on the tree it was prepared on, with the
+    boilerplate set its source will have once the batch is stored (as `apply_update` works it
+    out; when the store finds another set, it cleans those articles itself)."""
+    n, counts = paragraph_counts[0], dict(paragraph_counts[1])
+    for a, _tree in prepared:
+        keys = set(a.paragraphs)
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+        n += 1 if keys else 0
+    boilerplate = boilerplate_set(n, counts)
+    for a, tree in prepared:
+        try:
+            a.reading_html, a.reading_text = tree.reading_form(boilerplate)
+        except Exception:  # noqa: BLE001 - the store cleans it then
+            log.warning("Article non nettoyé (%s)", a.link, exc_info=True)
+            continue
+        a.reading_boilerplate = frozenset(boilerplate.intersection(a.paragraphs))
+        if a.reading_html == a.raw_html:
+            a.text = a.reading_text
 
 
 def _fetch_source(
-    ctx: _Context, source: Source, known: dict[tuple[str, str], KnownEntry]
+    ctx: _Context,
+    source: Source,
+    known: dict[tuple[str, str], KnownEntry],
+    paragraph_counts: tuple[int, dict[str, int]] = (0, {}),
 ) -> _Outcome:
     out = _Outcome(source)
     headers = {"Accept": ACCEPT_FEED}
@@ -464,6 +491,7 @@ def _fetch_source(
     counter = [0, 0]  # images downloaded, extra wire bytes (pages, images)
     budget = [MAX_PAGES_PER_SOURCE]
     articles: list[PreparedArticle] = []
+    prepared: list[tuple[PreparedArticle, clean.ArticleTree]] = []
     page_warnings = 0
     for e in parsed.entries[:MAX_ENTRIES]:
         if ctx.cancel is not None and ctx.cancel.is_set():
@@ -488,13 +516,15 @@ def _fetch_source(
             )
             continue
         try:
-            article, warn = _prepare_entry(ctx, e, r.url, counter, budget)
+            article, tree, warn = _prepare_entry(ctx, e, r.url, counter, budget)
         except Exception as exc:  # noqa: BLE001 - one bad entry must not sink the source
             log.warning("Article ignoré (%s, %s) : %s", source.id, e.link, exc, exc_info=True)
             continue
         if warn:
             page_warnings += 1
         articles.append(article)
+        prepared.append((article, tree))
+    _add_reading_forms(prepared, paragraph_counts)
     out.wire += counter[1]
     warning = parsed.warning
     if page_warnings:
@@ -514,10 +544,13 @@ def _fetch_source(
 
 
 def _safe_fetch(
-    ctx: _Context, source: Source, known: dict[tuple[str, str], KnownEntry]
+    ctx: _Context,
+    source: Source,
+    known: dict[tuple[str, str], KnownEntry],
+    paragraph_counts: tuple[int, dict[str, int]] = (0, {}),
 ) -> _Outcome:
     try:
-        return _fetch_source(ctx, source, known)
+        return _fetch_source(ctx, source, known, paragraph_counts)
     except Exception as exc:  # noqa: BLE001 - reported per source, never a crash
         log.error("Erreur inattendue pour la source %s", source.id, exc_info=True)
         return _Outcome(source, error=f"Erreur inattendue : {exc}", kind="internal")
@@ -616,7 +649,14 @@ def refresh(
         try:
             with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="news") as pool:
                 futures = [
-                    pool.submit(_safe_fetch, ctx, s, store.known_entries(s.id)) for s in to_fetch
+                    pool.submit(
+                        _safe_fetch,
+                        ctx,
+                        s,
+                        store.known_entries(s.id),
+                        store.paragraph_counts(s.id),
+                    )
+                    for s in to_fetch
                 ]
                 for fut in as_completed(futures):
                     o = fut.result()

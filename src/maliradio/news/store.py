@@ -213,8 +213,15 @@ def boilerplate_set(n: int, counts: dict[str, int]) -> set[str]:
 
 
 def _reading_form(a: PreparedArticle, boilerplate: set[str]) -> tuple[str, str]:
-    """(html, text) an incoming article is shown and indexed with."""
+    """(html, text) an incoming article is shown and indexed with: the one the fetch worked
+    out when it was cleaned with the same boilerplate (as far as this article goes)."""
     assert a.raw_html is not None
+    if (
+        a.reading_html is not None
+        and a.reading_text is not None
+        and a.reading_boilerplate == boilerplate.intersection(a.paragraphs)
+    ):
+        return a.reading_html, a.reading_text
     return clean.clean_for_reading(a.raw_html, a.text, a.paragraphs, boilerplate, a.title)
 
 
