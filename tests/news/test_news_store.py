@@ -326,3 +326,35 @@ def test_image_cache_is_capped_oldest_first_starred_kept(tmp_path):
     removed = prune_image_cache(cache, 2000, keep={"starred.png"})
     assert removed == 2
     assert sorted(p.name for p in cache.iterdir()) == ["new.png", "starred.png"]
+
+
+def test_a_batch_keeps_feed_order_ids_and_gets_unique_search_keys(store):
+    from maliradio.news.models import PreparedArticle, SourceUpdate
+
+    src = store.add_source("http://127.0.0.1:9/feed", "lot")
+    now = time.time()
+    arts = [
+        PreparedArticle(
+            guid=f"g{i}",
+            link=f"http://127.0.0.1:9/{i}",
+            title=f"Lot {i}",
+            author="",
+            published=now - 60 * i,
+            raw_html=f"<p>Texte {i} du lot.</p>",
+            content_hash=str(i),
+            paragraphs=[f"k{i}"],
+            text=f"Texte {i} du lot.",
+        )  # fmt: skip
+        for i in range(5)
+    ]  # newest first, as feeds list them
+    store.apply_update(SourceUpdate(src.id, arts, None, None, 200), now=now)
+    conn = store._conn()
+    rows = conn.execute("SELECT id, guid, fts_key FROM articles ORDER BY id").fetchall()
+    assert [r["guid"] for r in rows] == [f"g{i}" for i in range(5)]  # ids in feed order
+    assert len({r["fts_key"] for r in rows}) == 5
+    assert [a.title for a in store.list_articles(search="lot")] == [f"Lot {i}" for i in range(5)]
+    # a clash with a stored key, or inside the batch, moves the key to a later second
+    taken = rows[0]["fts_key"]
+    second, aid = taken >> 20, taken & 0xFFFFF
+    keys = NewsStore._search_keys(conn, [(aid, second), (aid + 2**20, second + 0.5), (7, second)])
+    assert keys == [((second + 1) << 20) | aid, ((second + 2) << 20) | aid, (second << 20) | 7]

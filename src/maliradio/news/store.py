@@ -205,6 +205,14 @@ def fts_query(text: str) -> str | None:
 _FIND_AGAIN: Any = object()  # `_plan_update`: look the row up again at the article's turn
 
 
+_INSERT_ARTICLE = (
+    "INSERT INTO articles(id, fts_key, source_id, guid, link, title, author, published, fetched,"
+    " last_seen, raw_html, html, text, content_hash, full_fetched)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_PARAGRAPH = "INSERT OR IGNORE INTO paragraphs(source_id, key, article_id) VALUES (?, ?, ?)"
+
+
 def boilerplate_set(n: int, counts: dict[str, int]) -> set[str]:
     """The paragraph keys a source repeats: held by at least BOILERPLATE_MIN_ARTICLES articles
     and BOILERPLATE_MIN_FRACTION of the `n` articles that have keys."""
@@ -678,6 +686,15 @@ class NewsStore:
             written: set[int] = set()  # cleaned here, with `boilerplate`
             old = set(src["boilerplate"].split())
             rows, boilerplate = self._plan_update(conn, sid, update.articles)
+            # New articles are written together, in the order of their search keys: the
+            # full-text index takes rows in increasing rowid order at no cost, but writes a
+            # segment for each row that comes before the previous one (feeds list the newest
+            # first). When the batch holds the same article twice, each is written at its turn
+            # instead, so the second one finds the first.
+            deferred = _FIND_AGAIN not in rows
+            inserts: list[tuple[Any, ...]] = []
+            paragraphs: list[tuple[str, str, int]] = []
+            next_id = self._next_id(conn)
             for a, planned in zip(update.articles, rows, strict=True):
                 row = self._find(conn, sid, a) if planned is _FIND_AGAIN else planned
                 if row is not None:
@@ -717,37 +734,48 @@ class NewsStore:
                     if a.raw_html is None:
                         continue
                     published = min(a.published, now)
-                    aid, fts_key = self._new_ids(conn, published)
+                    if deferred:
+                        aid, fts_key = next_id, None
+                        next_id += 1
+                    else:
+                        aid, fts_key = self._new_ids(conn, published)
                     html, text = _reading_form(a, boilerplate)
-                    conn.execute(
-                        "INSERT INTO articles(id, fts_key, source_id, guid, link, title, author,"
-                        " published, fetched, last_seen, raw_html, html, text, content_hash,"
-                        " full_fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            aid,
-                            fts_key,
-                            sid,
-                            a.guid or None,
-                            a.link,
-                            a.title,
-                            a.author,
-                            published,
-                            now,
-                            now,
-                            a.raw_html,
-                            html,
-                            text,
-                            a.content_hash,
-                            int(a.full_fetched),
-                        ),
+                    values = (
+                        aid,
+                        fts_key,
+                        sid,
+                        a.guid or None,
+                        a.link,
+                        a.title,
+                        a.author,
+                        published,
+                        now,
+                        now,
+                        a.raw_html,
+                        html,
+                        text,
+                        a.content_hash,
+                        int(a.full_fetched),
                     )
+                    if deferred:
+                        inserts.append(values)
+                    else:
+                        conn.execute(_INSERT_ARTICLE, values)
                     seen.append(aid)
                     stats.new += 1
                 written.add(aid)
-                conn.executemany(
-                    "INSERT OR IGNORE INTO paragraphs(source_id, key, article_id) VALUES (?, ?, ?)",
-                    [(sid, k, aid) for k in a.paragraphs],
+                paragraphs.extend((sid, k, aid) for k in a.paragraphs)
+                if not deferred:
+                    conn.executemany(_INSERT_PARAGRAPH, paragraphs)
+                    paragraphs.clear()
+            if inserts:
+                keys = self._search_keys(conn, [(v[0], v[7]) for v in inserts])
+                rows_ = sorted(
+                    ((v[0], k, *v[2:]) for v, k in zip(inserts, keys, strict=True)),
+                    key=lambda v: v[1],
                 )
+                conn.executemany(_INSERT_ARTICLE, rows_)
+            conn.executemany(_INSERT_PARAGRAPH, paragraphs)
             self._refresh_boilerplate(conn, sid, old, boilerplate, written)
             stats.pruned = self._prune(conn, sid, src["keep_count"], src["keep_days"], seen, now)
         return stats
@@ -811,6 +839,39 @@ class NewsStore:
             )
         }
         return int(n), counts
+
+    @staticmethod
+    def _next_id(conn: sqlite3.Connection) -> int:
+        return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0])
+
+    @staticmethod
+    def _search_keys(conn: sqlite3.Connection, wanted: list[tuple[int, float]]) -> list[int]:
+        """The search key of each (id, published) of a batch (as `_new_ids` gives one by one):
+        publication second, then id bits; a later second on the (rare) clash."""
+        seconds = [max(0, int(published)) for _aid, published in wanted]
+        ids = [aid for aid, _published in wanted]
+        keys = [(sec << 20) | (aid & 0xFFFFF) for sec, aid in zip(seconds, ids, strict=True)]
+        while True:
+            taken: set[int] = set()
+            for i in range(0, len(keys), 500):
+                chunk = keys[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                taken.update(
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT fts_key FROM articles WHERE fts_key IN ({marks})", chunk
+                    )
+                )
+            used: set[int] = set()
+            clash = False
+            for i, key in enumerate(keys):
+                if key in taken or key in used:
+                    seconds[i] += 1
+                    keys[i] = (seconds[i] << 20) | (ids[i] & 0xFFFFF)
+                    clash = True
+                used.add(keys[i])
+            if not clash:
+                return keys
 
     @staticmethod
     def _new_ids(conn: sqlite3.Connection, published: float) -> tuple[int, int]:
