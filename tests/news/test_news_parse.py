@@ -458,3 +458,29 @@ def _element(text: str):
     el = lxml.etree.Element("pubDate")
     el.text = html.unescape(text)
     return el
+
+
+def test_the_copies_of_feedparser_tables_still_match_it():
+    """The fast path carries copies of feedparser's tables (not to load feedparser in every
+    worker process); a feedparser upgrade that changes them must be noticed here."""
+    from feedparser import urls
+    from feedparser.html import _cp1252
+    from feedparser.mixin import _FeedParserMixin
+
+    assert parse._NAMESPACES == {k.lower(): v for k, v in _FeedParserMixin.namespaces.items()}
+    handled = {
+        n.split("_", 2)[2] for n in dir(_FeedParserMixin) if n.startswith(("_start_", "_end_"))
+    }
+    assert parse._HANDLED == handled
+    assert {k: chr(v) for k, v in parse._CP1252.items()} == _cp1252
+    assert parse._URI_SCHEMES == set(urls.ACCEPTABLE_URI_SCHEMES)
+    bases = ["http://127.0.0.1:8123/site/feed/", "https://x.example/a/b?c=1", "", "ftp://f/x"]
+    rels = ["", "/a", "b/c?d=1&e=2", "http:///triple", "javascript:alert(1)", "//cdn.x/y",
+            "tag:blog.example,2026:1", "urn:uuid:1", "HTTP://X/Y", "..", "http://[::1",
+            "#frag"]  # fmt: skip
+    for base in bases:
+        for rel in rels:
+            assert parse._fp_urljoin(base, rel) == urls._urljoin(base, rel), (base, rel)
+            want = urls.make_safe_absolute_uri(base, rel)
+            assert parse._fp_safe_absolute(base, rel) == want, (base, rel)
+        assert parse._fp_safe_absolute(base) == urls.make_safe_absolute_uri(base)

@@ -1,6 +1,6 @@
 """Fetching feeds politely, for users who pay for every megabyte.
 
-httpx does the HTTP; feedparser only parses the bytes (see parse.py).
+httpx does the HTTP; parse.py reads the bytes (lxml, or feedparser for unusual feeds).
 
 - Conditional GET (If-None-Match / If-Modified-Since): an unchanged feed costs a 304.
 - gzip (httpx asks for it and decodes it).
@@ -9,19 +9,23 @@ httpx does the HTTP; feedparser only parses the bytes (see parse.py).
 - Other failures: exponential backoff per source, honoured by automatic refreshes.
 - Timeout on silence (no byte for `silence_timeout` s), not on total time; a size cap stops
   huge responses; several sources in parallel with at most `per_host` requests per host.
+- Parsing and cleaning run in a few worker processes (`_Cpu`): threads only wait on the
+  network, so up to 32 sources are fetched at once, and the cores do the CPU work.
 - Summary-only feeds: each NEW article page is fetched once and its main text extracted.
 - Pictures are downloaded now, into the image cache, so reading never touches the network.
 
 Database writes happen on the calling thread only (one transaction per source); the worker
-threads only do network and parsing.
+threads only do network, and hand parsing and cleaning to the worker processes (or do it
+themselves when there are none).
 """
 
 from __future__ import annotations
 
-import email.utils
 import html as htmlmod
 import logging
 import os
+import pickle
+import queue
 import tempfile
 import threading
 import time
@@ -30,16 +34,23 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from maliradio import __version__
 from maliradio.news import clean
 from maliradio.news.models import PreparedArticle, Source, SourceUpdate
-from maliradio.news.parse import ParsedEntry, feed_links, looks_like_html, parse_feed
+from maliradio.news.parse import (
+    ParsedEntry,
+    ParsedFeed,
+    feed_links,
+    looks_like_html,
+    parse_feed,
+)
 from maliradio.news.store import KnownEntry, NewsStore, boilerplate_set, prune_image_cache
+
+if TYPE_CHECKING:
+    import httpx  # imported where used: the worker processes (`_worker_main`) do without it
 
 log = logging.getLogger("maliradio.news")
 
@@ -151,6 +162,8 @@ class HostLimiter:
 def make_client(
     *, silence_timeout: float = 20.0, connect_timeout: float = 15.0, max_connections: int = 12
 ) -> httpx.Client:
+    import httpx
+
     return httpx.Client(
         timeout=httpx.Timeout(connect=connect_timeout, read=silence_timeout, write=30.0, pool=None),
         follow_redirects=True,
@@ -169,6 +182,8 @@ def http_get(
     cancel: threading.Event | None = None,
 ) -> HttpResult:
     """GET with a size cap, counting the bytes received. Raises FetchError."""
+    import httpx
+
     if cancel is not None and cancel.is_set():
         raise FetchError("Actualisation annulée", "cancelled")
     if urlsplit(url).scheme not in ("http", "https"):
@@ -250,6 +265,8 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     value = value.strip()
     if value.isdigit():
         return now + float(value)
+    import email.utils
+
     try:
         dt = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -358,38 +375,131 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _prepare_entry(
-    ctx: _Context, e: ParsedEntry, base_url: str, counter: list[int], budget: list[int]
-) -> tuple[PreparedArticle, clean.ArticleTree, str]:
-    """One entry -> stored form. Returns (article, its parsed tree, warning or '')."""
-    warning = ""
-    body = e.html
-    full = False
-    if (
-        e.summary_only
-        and ctx.fetch_full_articles
-        and budget[0] > 0
-        and urlsplit(e.link).scheme in ("http", "https")
-    ):
-        budget[0] -= 1
+# --- the CPU-heavy steps: parsing and cleaning ------------------------------------------
+# They take plain data and give plain data, so they run in worker processes when the refresh
+# has some (`_Cpu`), else on the calling thread: the same functions either way. Network stays
+# in the threads: pictures are assumed cached while an article is cleaned (their cache name
+# only depends on their URL), downloaded afterwards, and the rare article whose picture could
+# not be had is cleaned again without it.
+
+
+@dataclass
+class _Draft:
+    """One entry to clean, then cleaned."""
+
+    index: int  # its place in the feed
+    entry: ParsedEntry
+    base_url: str
+    body: str  # the HTML to clean: the feed's, or the article page's main text
+    full: bool = False
+    failed: frozenset[str] = frozenset()  # pictures known not to be in the cache
+    article: PreparedArticle | None = None
+    images: list[str] = field(default_factory=list)  # pictures the article shows, in order
+    error: str = ""
+
+
+@dataclass
+class _FeedRead:
+    parsed: ParsedFeed  # without its entries (they are below)
+    known: list[tuple[int, PreparedArticle]] = field(default_factory=list)  # seen, unchanged
+    pages: list[tuple[int, ParsedEntry]] = field(default_factory=list)  # page to fetch first
+    drafts: list[_Draft] = field(default_factory=list)  # cleaned
+
+
+def _read_feed(
+    body: bytes,
+    url: str,
+    content_type: str,
+    known: dict[tuple[str, str], KnownEntry],
+    paragraph_counts: tuple[int, dict[str, int]],
+    fetch_full_articles: bool,
+    now: float,
+) -> _FeedRead:
+    """CPU step 1: parse the feed, sort its entries (already stored and unchanged / article
+    page to fetch / to clean now) and clean those that need no more network."""
+    parsed = parse_feed(body, url, content_type)
+    out = _FeedRead(parsed)
+    budget = MAX_PAGES_PER_SOURCE
+    todo: list[_Draft] = []
+    for i, e in enumerate(parsed.entries[:MAX_ENTRIES]):
+        match = None
+        for key in NewsStore.lookup_key(e.guid, e.link, e.title):
+            match = known.get(key)
+            if match is not None:
+                break
+        if match is not None and (match.deleted or match.content_hash == e.content_hash):
+            out.known.append(
+                (
+                    i,
+                    PreparedArticle(
+                        guid=e.guid,
+                        link=e.link,
+                        title=e.title,
+                        author=e.author,
+                        published=e.published or now,
+                        raw_html=None,
+                        content_hash=e.content_hash,
+                    ),
+                )
+            )
+        elif (
+            e.summary_only
+            and fetch_full_articles
+            and budget > 0
+            and urlsplit(e.link).scheme in ("http", "https")
+        ):
+            budget -= 1
+            out.pages.append((i, e))
+        else:
+            todo.append(_Draft(i, e, url, e.html))
+    parsed.entries = []
+    out.drafts = _clean_drafts(todo, paragraph_counts)
+    return out
+
+
+def _clean_pages(
+    items: list[tuple[_Draft, bytes | None, str]], paragraph_counts: tuple[int, dict[str, int]]
+) -> list[_Draft]:
+    """CPU step 2: the main text of each fetched article page (else the feed's summary
+    stays), cleaned."""
+    for draft, page, page_url in items:
+        if page is not None:
+            main = clean.extract_main(page, page_url)
+            if main:
+                draft.body, draft.full = main, True
+    return _clean_drafts([d for d, _, _ in items], paragraph_counts)
+
+
+def _clean_drafts(
+    drafts: list[_Draft], paragraph_counts: tuple[int, dict[str, int]]
+) -> list[_Draft]:
+    """Clean each draft (its pictures assumed cached, but for `failed`), then its reading form
+    with the boilerplate set its source will have: the stored counts (which include the other
+    articles of the batch) plus these articles."""
+    trees: list[tuple[PreparedArticle, clean.ArticleTree]] = []
+    for d in drafts:
         try:
-            page = ctx.get(e.link, MAX_PAGE_BYTES, {"Accept": "text/html,*/*;q=0.5"})
-            counter[1] += page.wire_bytes
-            if page.status == 200:
-                main = clean.extract_main(page.body, page.url)
-                if main:
-                    body, full = main, True
-            else:
-                warning = f"page d'article inaccessible ({page.status})"
-        except FetchError as exc:
-            counter[1] += exc.wire_bytes
-            warning = f"page d'article non téléchargée ({exc})"
+            trees.append(_clean_draft(d))
+        except Exception as exc:  # noqa: BLE001 - one bad entry must not sink the source
+            d.article, d.error = None, f"{type(exc).__name__}: {exc}"
+    _add_reading_forms(trees, paragraph_counts)
+    return drafts
+
+
+def _clean_draft(d: _Draft) -> tuple[PreparedArticle, clean.ArticleTree]:
+    e = d.entry
+    body = d.body
     if e.image_url and "<img" not in body:
         body = f'<figure><img src="{htmlmod.escape(e.image_url)}"></figure>' + body
-    tree = clean.prepare_tree(
-        body, e.link or base_url, e.title, lambda url: ctx.image(url, counter)
-    )
-    article = PreparedArticle(
+    images: list[str] = []
+
+    def assume_cached(url: str) -> str | None:
+        images.append(url)
+        return None if url in d.failed else clean.image_name(url)
+
+    tree = clean.prepare_tree(body, e.link or d.base_url, e.title, assume_cached)
+    d.images = images
+    d.article = PreparedArticle(
         guid=e.guid,
         link=e.link,
         title=e.title,
@@ -397,10 +507,10 @@ def _prepare_entry(
         published=e.published if e.published is not None else time.time(),
         raw_html=tree.raw,
         content_hash=e.content_hash,
-        full_fetched=full,
+        full_fetched=d.full,
         paragraphs=tree.keys,
     )
-    return article, tree, warning
+    return d.article, tree
 
 
 def _add_reading_forms(
@@ -410,22 +520,196 @@ def _add_reading_forms(
     """Clean each new article for reading here, on the tree it was prepared on, with the
     boilerplate set its source will have once the batch is stored (as `apply_update` works it
     out; when the store finds another set, it cleans those articles itself)."""
-    n, counts = paragraph_counts[0], dict(paragraph_counts[1])
-    for a, _tree in prepared:
-        keys = set(a.paragraphs)
-        for k in keys:
-            counts[k] = counts.get(k, 0) + 1
-        n += 1 if keys else 0
+    n, counts = _with_keys(paragraph_counts, (a for a, _tree in prepared))
     boilerplate = boilerplate_set(n, counts)
     for a, tree in prepared:
         try:
             a.reading_html, a.reading_text = tree.reading_form(boilerplate)
         except Exception:  # noqa: BLE001 - the store cleans it then
-            log.warning("Article non nettoyé (%s)", a.link, exc_info=True)
             continue
         a.reading_boilerplate = frozenset(boilerplate.intersection(a.paragraphs))
         if a.reading_html == a.raw_html:
             a.text = a.reading_text
+
+
+def _with_keys(
+    paragraph_counts: tuple[int, dict[str, int]], articles: Iterable[PreparedArticle]
+) -> tuple[int, dict[str, int]]:
+    """Paragraph counts once `articles` are stored too."""
+    n, counts = paragraph_counts[0], dict(paragraph_counts[1])
+    for a in articles:
+        keys = set(a.paragraphs)
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+        n += 1 if keys else 0
+    return n, counts
+
+
+class _Cpu:
+    """Runs the CPU steps in a few worker processes, or on the calling thread when there are
+    none or one fails (the same functions either way): the refresh is CPU-bound, and threads
+    share one core (the GIL).
+
+    A worker is this Python running `_worker_main`, one step at a time, pickles over its
+    stdin / stdout. It starts at once and loads its modules while the feeds are on their way;
+    it ends when its stdin closes, so it also ends with the refresh when that is killed."""
+
+    def __init__(self, processes: int) -> None:
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._workers: list[_Worker] = []
+        for _ in range(processes if processes >= 2 else 0):
+            try:
+                worker = _Worker()
+            except (OSError, ValueError):
+                log.info("Processus de calcul indisponible", exc_info=True)
+                break
+            self._workers.append(worker)
+            self._idle.put(worker)
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        while fn.__name__ in _CPU_STEPS:
+            with self._lock:
+                if not self._workers:
+                    break
+            try:
+                worker = self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue  # all busy (or all gone: the loop checks)
+            try:
+                return worker.call(fn.__name__, args)
+            except Exception:  # noqa: BLE001 - a broken worker: this thread does the step
+                log.warning("Processus de calcul en échec ; calcul sur place", exc_info=True)
+                with self._lock:
+                    if worker in self._workers:
+                        self._workers.remove(worker)
+                worker.close(kill=True)
+                worker = None
+                break
+            finally:
+                if worker is not None:
+                    self._idle.put(worker)
+        return fn(*args)
+
+    def close(self) -> None:
+        """Let the workers go (they end as their stdin closes) without waiting for them."""
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.release()
+        if workers:
+            threading.Thread(
+                target=lambda: [w.close() for w in workers], name="news-cpu-end", daemon=True
+            ).start()
+
+
+class _Worker:
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+
+        if getattr(sys, "frozen", False):
+            raise OSError("no worker process in a frozen app")
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])  # where `maliradio` is imported from
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from maliradio.news.fetch import _worker_main; _worker_main()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            start_new_session=True,  # Ctrl+C is for the refresh, which then closes the pipes
+        )
+
+    def call(self, name: str, args: tuple[Any, ...]) -> Any:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        _send(self.proc.stdin, (name, args))
+        ok, value = _receive(self.proc.stdout)
+        if not ok:
+            raise RuntimeError(f"{name} : {value}")
+        return value
+
+    def release(self) -> None:
+        """Close its stdin: it ends once done with what it has read."""
+        try:
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+        except OSError:
+            pass
+
+    def close(self, kill: bool = False) -> None:
+        import subprocess
+
+        try:
+            if kill:
+                self.proc.kill()
+            self.release()
+            self.proc.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+        finally:
+            if self.proc.stdout is not None:
+                self.proc.stdout.close()
+
+
+def _send(pipe: Any, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.write(len(data).to_bytes(8, "little") + data)
+    pipe.flush()
+
+
+def _receive(pipe: Any) -> Any:
+    head = pipe.read(8)
+    if len(head) < 8:
+        raise EOFError("worker gone")
+    size = int.from_bytes(head, "little")
+    data = pipe.read(size)
+    if len(data) < size:
+        raise EOFError("worker gone")
+    return pickle.loads(data)  # noqa: S301 - our own child process, over its own pipe
+
+
+_CPU_STEPS: dict[str, Callable[..., Any]] = {
+    "_read_feed": _read_feed,
+    "_clean_pages": _clean_pages,
+    "_clean_drafts": _clean_drafts,
+}
+
+
+def _worker_main() -> None:
+    """A worker process: run steps read on stdin until it closes, answers on stdout."""
+    requests = os.fdopen(os.dup(0), "rb")
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print must not break the answers (nor the CLI's JSON lines)
+    try:
+        os.nice(5)  # the window comes first
+    except (AttributeError, OSError):
+        pass
+    import lxml.html  # noqa: F401 - loaded while the feeds are on their way
+
+    from maliradio.news import parse
+
+    parse._get_helpers()
+    while True:
+        try:
+            name, args = _receive(requests)
+        except (EOFError, OSError):
+            return
+        try:
+            answer = (True, _CPU_STEPS[name](*args))
+        except Exception as exc:  # noqa: BLE001 - the refresh then does this step itself
+            answer = (False, f"{type(exc).__name__}: {exc}")
+        try:
+            _send(answers, answer)
+        except OSError:
+            return
+
+
+def _cancelled(ctx: _Context, out: _Outcome) -> bool:
+    if ctx.cancel is not None and ctx.cancel.is_set():
+        out.error, out.kind = "Actualisation annulée", "cancelled"
+        return True
+    return False
 
 
 def _fetch_source(
@@ -433,7 +717,9 @@ def _fetch_source(
     source: Source,
     known: dict[tuple[str, str], KnownEntry],
     paragraph_counts: tuple[int, dict[str, int]] = (0, {}),
+    cpu: _Cpu | None = None,
 ) -> _Outcome:
+    cpu = cpu or _Cpu(0)
     out = _Outcome(source)
     headers = {"Accept": ACCEPT_FEED}
     if source.etag:
@@ -481,7 +767,17 @@ def _fetch_source(
         out.kind = "http"
         return out
     ctype = r.headers.get("content-type", "")
-    parsed = parse_feed(r.body, r.url, ctype)
+    read: _FeedRead = cpu.run(
+        _read_feed,
+        r.body,
+        r.url,
+        ctype,
+        known,
+        paragraph_counts,
+        ctx.fetch_full_articles,
+        now,
+    )
+    parsed = read.parsed
     if parsed.error:
         out.error = parsed.error
         if parsed.alternates:
@@ -489,42 +785,57 @@ def _fetch_source(
         out.kind = "not-feed"
         return out
     counter = [0, 0]  # images downloaded, extra wire bytes (pages, images)
-    budget = [MAX_PAGES_PER_SOURCE]
-    articles: list[PreparedArticle] = []
-    prepared: list[tuple[PreparedArticle, clean.ArticleTree]] = []
     page_warnings = 0
-    for e in parsed.entries[:MAX_ENTRIES]:
-        if ctx.cancel is not None and ctx.cancel.is_set():
-            out.error, out.kind = "Actualisation annulée", "cancelled"
+    drafts = read.drafts
+    pages: list[tuple[_Draft, bytes | None, str]] = []
+    for i, e in read.pages:  # summary only: the article page, once
+        if _cancelled(ctx, out):
             return out
-        match = None
-        for key in NewsStore.lookup_key(e.guid, e.link, e.title):
-            match = known.get(key)
-            if match is not None:
-                break
-        if match is not None and (match.deleted or match.content_hash == e.content_hash):
-            articles.append(
-                PreparedArticle(
-                    guid=e.guid,
-                    link=e.link,
-                    title=e.title,
-                    author=e.author,
-                    published=e.published or now,
-                    raw_html=None,
-                    content_hash=e.content_hash,
-                )
-            )
-            continue
+        draft = _Draft(i, e, r.url, e.html)
         try:
-            article, tree, warn = _prepare_entry(ctx, e, r.url, counter, budget)
-        except Exception as exc:  # noqa: BLE001 - one bad entry must not sink the source
-            log.warning("Article ignoré (%s, %s) : %s", source.id, e.link, exc, exc_info=True)
-            continue
-        if warn:
+            page = ctx.get(e.link, MAX_PAGE_BYTES, {"Accept": "text/html,*/*;q=0.5"})
+        except FetchError as exc:
+            counter[1] += exc.wire_bytes
+            if exc.kind == "cancelled":
+                _cancelled(ctx, out)
+                return out
+            log.info("Page d'article non téléchargée (%s) : %s", e.link, exc)
             page_warnings += 1
-        articles.append(article)
-        prepared.append((article, tree))
-    _add_reading_forms(prepared, paragraph_counts)
+            pages.append((draft, None, ""))
+            continue
+        counter[1] += page.wire_bytes
+        if page.status != 200:
+            page_warnings += 1
+            pages.append((draft, None, ""))
+        else:
+            pages.append((draft, page.body, page.url))
+    if pages:
+        counts = _with_keys(paragraph_counts, (d.article for d in drafts if d.article))
+        drafts = drafts + cpu.run(_clean_pages, pages, counts)
+        drafts.sort(key=lambda d: d.index)
+    redo: list[_Draft] = []
+    for d in drafts:  # the pictures, in the order of the feed
+        if d.article is None:
+            continue
+        if _cancelled(ctx, out):
+            return out
+        failed = {url for url in d.images if url not in d.failed and not ctx.image(url, counter)}
+        if failed:
+            d.failed = d.failed | failed
+            redo.append(d)
+    if redo:  # a picture could not be had: clean those articles again without it
+        others = (d.article for d in drafts if d.article and d not in redo)
+        redone = {
+            d.index: d for d in cpu.run(_clean_drafts, redo, _with_keys(paragraph_counts, others))
+        }
+        drafts = [redone.get(d.index, d) for d in drafts]
+    slots: list[tuple[int, PreparedArticle]] = list(read.known)
+    for d in drafts:
+        if d.article is None:
+            log.warning("Article ignoré (%s, %s) : %s", source.id, d.entry.link, d.error)
+        else:
+            slots.append((d.index, d.article))
+    articles = [a for _i, a in sorted(slots, key=lambda x: x[0])]
     out.wire += counter[1]
     warning = parsed.warning
     if page_warnings:
@@ -548,9 +859,10 @@ def _safe_fetch(
     source: Source,
     known: dict[tuple[str, str], KnownEntry],
     paragraph_counts: tuple[int, dict[str, int]] = (0, {}),
+    cpu: _Cpu | None = None,
 ) -> _Outcome:
     try:
-        return _fetch_source(ctx, source, known, paragraph_counts)
+        return _fetch_source(ctx, source, known, paragraph_counts, cpu)
     except Exception as exc:  # noqa: BLE001 - reported per source, never a crash
         log.error("Erreur inattendue pour la source %s", source.id, exc_info=True)
         return _Outcome(source, error=f"Erreur inattendue : {exc}", kind="internal")
@@ -568,12 +880,13 @@ def refresh(
     silence_timeout: float = 20.0,
     connect_timeout: float = 15.0,
     max_bytes: int = MAX_FEED_BYTES,
-    max_workers: int = 16,
+    max_workers: int = 32,
     per_host: int = 2,
     image_dir: Path | None = None,
     image_cache_max_bytes: int = IMAGE_CACHE_MAX_BYTES,
     progress: Callable[[SourceResult, int, int], None] | None = None,
     cancel: threading.Event | None = None,
+    processes: int | None = None,
 ) -> RefreshReport:
     """Fetch the given sources (default: every enabled one) and store what changed.
 
@@ -581,6 +894,9 @@ def refresh(
     server is honoured always. `progress(result, done, total)` is called on this thread after
     each source is stored. Never raises for network or feed problems: each source gets a
     result with status updated / not-modified / error.
+
+    `processes`: worker processes for the parsing and cleaning (None: as many as the machine
+    has cores, up to 4, when there are several sources; 0 or 1: none, threads only).
     """
     from maliradio import paths
 
@@ -639,14 +955,17 @@ def refresh(
     attempted = 0
     connect_failures = 0
     if to_fetch:
-        client = make_client(
-            silence_timeout=silence_timeout,
-            connect_timeout=connect_timeout,
-            max_connections=max(4, max_workers * per_host),
-        )
-        limiter = HostLimiter(per_host)
-        ctx = _Context(client, limiter, image_dir, fetch_full_articles, max_bytes, cancel)
+        # the workers start first: they load their modules while the feeds are on their way
+        cpu = _Cpu(_default_processes(len(to_fetch)) if processes is None else processes)
+        client = None
         try:
+            client = make_client(
+                silence_timeout=silence_timeout,
+                connect_timeout=connect_timeout,
+                max_connections=max(4, max_workers * per_host),
+            )
+            limiter = HostLimiter(per_host)
+            ctx = _Context(client, limiter, image_dir, fetch_full_articles, max_bytes, cancel)
             with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="news") as pool:
                 futures = [
                     pool.submit(
@@ -655,6 +974,7 @@ def refresh(
                         s,
                         store.known_entries(s.id),
                         store.paragraph_counts(s.id),
+                        cpu,
                     )
                     for s in to_fetch
                 ]
@@ -696,7 +1016,9 @@ def refresh(
                         )
                     emit(res)
         finally:
-            client.close()
+            if client is not None:
+                client.close()
+            cpu.close()
     report.offline = attempted > 0 and connect_failures == attempted
     for o, _res in deferred:
         if o.kind == "cancelled":
@@ -720,6 +1042,18 @@ def refresh(
     except Exception:  # noqa: BLE001
         log.warning("Nettoyage du cache d'images impossible", exc_info=True)
     return report
+
+
+def _default_processes(sources: int) -> int:
+    """Worker processes for a refresh of `sources` sources: one per core (up to 4) when there
+    are several cores and at least 4 sources (for fewer, starting the workers costs about what
+    they save); none in a frozen app (its executable runs the app, not a Python worker)."""
+    import sys
+
+    if sources < 4 or getattr(sys, "frozen", False):
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(cores or 1, 4) if (cores or 1) > 1 else 0
 
 
 # --- adding a source -----------------------------------------------------------------------

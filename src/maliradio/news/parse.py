@@ -25,7 +25,6 @@ import html as htmlmod
 import io
 import logging
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -340,46 +339,162 @@ class _Unusual(Exception):
     """Something the fast path does not reproduce: feedparser reads this feed."""
 
 
+# feedparser's own tables, copied so that the fast path does not load feedparser (a tenth of a
+# second per worker process); test_news_parse.py checks that they still match it
+_NAMESPACES = {  # feedparser's namespace URIs (lowercased) -> its prefixes
+    "": "",
+    "http://backend.userland.com/rss": "",
+    "http://blogs.law.harvard.edu/tech/rss": "",
+    "http://purl.org/rss/1.0/": "",
+    "http://my.netscape.com/rdf/simple/0.9/": "",
+    "http://example.com/newformat#": "",
+    "http://example.com/necho": "",
+    "http://purl.org/echo/": "",
+    "uri/of/echo/namespace#": "",
+    "http://purl.org/pie/": "",
+    "http://purl.org/atom/ns#": "",
+    "http://www.w3.org/2005/atom": "",
+    "http://purl.org/rss/1.0/modules/rss091#": "",
+    "http://webns.net/mvcb/": "admin",
+    "http://purl.org/rss/1.0/modules/aggregation/": "ag",
+    "http://purl.org/rss/1.0/modules/annotate/": "annotate",
+    "http://media.tangent.org/rss/1.0/": "audio",
+    "http://backend.userland.com/blogchannelmodule": "blogChannel",
+    "http://creativecommons.org/ns#license": "cc",
+    "http://web.resource.org/cc/": "cc",
+    "http://cyber.law.harvard.edu/rss/creativecommonsrssmodule.html": "creativeCommons",
+    "http://backend.userland.com/creativecommonsrssmodule": "creativeCommons",
+    "http://purl.org/rss/1.0/modules/company": "co",
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://my.theinfo.org/changed/1.0/rss/": "cp",
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://purl.org/dc/terms/": "dcterms",
+    "http://purl.org/rss/1.0/modules/email/": "email",
+    "http://purl.org/rss/1.0/modules/event/": "ev",
+    "http://rssnamespace.org/feedburner/ext/1.0": "feedburner",
+    "http://freshmeat.net/rss/fm/": "fm",
+    "http://xmlns.com/foaf/0.1/": "foaf",
+    "http://www.w3.org/2003/01/geo/wgs84_pos#": "geo",
+    "http://www.georss.org/georss": "georss",
+    "http://www.opengis.net/gml": "gml",
+    "http://postneo.com/icbm/": "icbm",
+    "http://purl.org/rss/1.0/modules/image/": "image",
+    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
+    "http://example.com/dtds/podcast-1.0.dtd": "itunes",
+    "http://purl.org/rss/1.0/modules/link/": "l",
+    "http://search.yahoo.com/mrss": "media",
+    "http://search.yahoo.com/mrss/": "media",
+    "http://madskills.com/public/xml/rss/module/pingback/": "pingback",
+    "http://prismstandard.org/namespaces/1.2/basic/": "prism",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs",
+    "http://purl.org/rss/1.0/modules/reference/": "ref",
+    "http://purl.org/rss/1.0/modules/richequiv/": "reqv",
+    "http://purl.org/rss/1.0/modules/search/": "search",
+    "http://purl.org/rss/1.0/modules/slash/": "slash",
+    "http://schemas.xmlsoap.org/soap/envelope/": "soap",
+    "http://purl.org/rss/1.0/modules/servicestatus/": "ss",
+    "http://hacks.benhammersley.com/rss/streaming/": "str",
+    "http://purl.org/rss/1.0/modules/subscription/": "sub",
+    "http://purl.org/rss/1.0/modules/syndication/": "sy",
+    "http://schemas.pocketsoap.com/rss/mydescmodule/": "szf",
+    "http://purl.org/rss/1.0/modules/taxonomy/": "taxo",
+    "http://purl.org/rss/1.0/modules/threading/": "thr",
+    "http://purl.org/rss/1.0/modules/textinput/": "ti",
+    "http://madskills.com/public/xml/rss/module/trackback/": "trackback",
+    "http://wellformedweb.org/commentapi/": "wfw",
+    "http://purl.org/rss/1.0/modules/wiki/": "wiki",
+    "http://www.w3.org/1999/xhtml": "xhtml",
+    "http://www.w3.org/1999/xlink": "xlink",
+    "http://www.w3.org/xml/1998/namespace": "xml",
+    "http://podlove.org/simple-chapters": "psc",
+}
+_HANDLED = {  # the element names feedparser has a handler for
+    "abstract", "author", "body", "category", "cc_license", "channel", "cloud", "content",
+    "content_encoded", "contributor", "copyright", "created", "creativeCommons_license",
+    "creativecommons_license", "dc_author", "dc_contributor", "dc_creator", "dc_date",
+    "dc_description", "dc_language", "dc_publisher", "dc_rights", "dc_subject", "dc_title",
+    "dcterms_created", "dcterms_issued", "dcterms_modified", "dcterms_valid", "description",
+    "email", "enclosure", "entry", "expirationdate", "feed", "feedburner_browserfriendly",
+    "fullitem", "generator", "geom", "georss_box", "georss_line", "georss_point",
+    "georss_polygon", "georss_where", "georssgeom", "gml_exterior", "gml_linearring",
+    "gml_linestring", "gml_point", "gml_polygon", "gml_pos", "gml_poslist", "guid", "height",
+    "homepage", "id", "image", "info", "issued", "item", "itunes_author", "itunes_block",
+    "itunes_category", "itunes_email", "itunes_explicit", "itunes_image", "itunes_keywords",
+    "itunes_link", "itunes_name", "itunes_owner", "itunes_subtitle", "itunes_summary",
+    "keywords", "language", "lastbuilddate", "link", "managingeditor", "media_category",
+    "media_content", "media_credit", "media_description", "media_group", "media_keywords",
+    "media_license", "media_player", "media_rating", "media_restriction", "media_thumbnail",
+    "media_title", "modified", "name", "newlocation", "psc_chapter", "psc_chapters", "pubdate",
+    "published", "rights", "rss", "source", "subtitle", "summary", "tagline", "tags",
+    "textInput", "textinput", "title", "updated", "uri", "url", "webmaster", "where", "width",
+    "xhtml_body",
+}  # fmt: skip
+_CP1252 = {  # feedparser's windows-1252 code points
+    128: 0x20ac, 130: 0x201a, 131: 0x0192, 132: 0x201e, 133: 0x2026, 134: 0x2020, 135: 0x2021,
+    136: 0x02c6, 137: 0x2030, 138: 0x0160, 139: 0x2039, 140: 0x0152, 142: 0x017d, 145: 0x2018,
+    146: 0x2019, 147: 0x201c, 148: 0x201d, 149: 0x2022, 150: 0x2013, 151: 0x2014, 152: 0x02dc,
+    153: 0x2122, 154: 0x0161, 155: 0x203a, 156: 0x0153, 158: 0x017e, 159: 0x0178,
+}  # fmt: skip
+_URI_SCHEMES = frozenset({  # feedparser's ACCEPTABLE_URI_SCHEMES
+    "file", "ftp", "gopher", "h323", "hdl", "http", "https", "imap", "magnet", "mailto", "mms",
+    "news", "nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp", "sip", "sips",
+    "snews", "svn", "svn+ssh", "telnet", "wais", "aim", "callto", "cvs", "facetime", "feed",
+    "git", "gtalk", "irc", "ircs", "irc6", "itms", "msnim", "skype", "ssh", "smb", "ymsg",
+})  # fmt: skip
+_URI_FIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
+
+
+def _fp_urljoin(base: str, uri: str) -> str:
+    """feedparser's `_urljoin`."""
+    uri = _URI_FIXER.sub(r"\1\3", uri)
+    try:
+        return urljoin(base, uri)
+    except ValueError:
+        return ""
+
+
+def _fp_safe_absolute(base: str, rel: str | None = None) -> str:
+    """feedparser's `make_safe_absolute_uri`."""
+    if not base:
+        return rel or ""
+    if not rel:
+        try:
+            scheme = urlsplit(base)[0]
+        except ValueError:
+            return ""
+        if not scheme or scheme in _URI_SCHEMES:
+            return base
+        return ""
+    uri = _fp_urljoin(base, rel)
+    if uri.strip().split(":", 1)[0] not in _URI_SCHEMES:
+        return ""
+    return uri
+
+
 class _Helpers:
-    """What the fast path borrows from feedparser, so both readers agree to the letter:
-    URL joining, date parsing, the windows-1252 table, namespace prefixes, element handlers."""
+    """What the fast path shares with feedparser, so both readers agree to the letter: URL
+    joining, the windows-1252 table, namespace prefixes, element handlers, and feedparser's
+    date parsers for dates in an uncommon form (loaded then)."""
 
     def __init__(self) -> None:
+        self.urljoin: Callable[[str, str], str] = _fp_urljoin
+        self.safe_absolute: Callable[..., str] = _fp_safe_absolute
+        self.cp1252 = {k: chr(v) for k, v in _CP1252.items()}
+        self.namespaces = _NAMESPACES
+        self.handlers = _HANDLED
+
+    @staticmethod
+    def parse_date(value: str) -> Any:
         from feedparser.datetimes import _parse_date
-        from feedparser.html import _cp1252
-        from feedparser.mixin import _FeedParserMixin
-        from feedparser.urls import _urljoin, make_safe_absolute_uri
 
-        self.urljoin: Callable[[str, str], str] = _urljoin
-        self.safe_absolute: Callable[..., str] = make_safe_absolute_uri
-        self.parse_date: Callable[[str], Any] = _parse_date
-        self.cp1252 = dict(_cp1252)
-        self.namespaces = {k.lower(): v for k, v in _FeedParserMixin.namespaces.items()}
-        # the element names feedparser has a handler for ("dc_creator", "title", ...)
-        self.handlers = {
-            n.split("_", 2)[2] for n in dir(_FeedParserMixin) if n.startswith(("_start_", "_end_"))
-        }
-        if not self.handlers or "" not in self.namespaces.values():
-            raise RuntimeError("feedparser internals changed")
+        return _parse_date(value)
 
 
-_helpers: _Helpers | None = None
-_helpers_failed = False
-_helpers_lock = threading.Lock()
+_helpers: _Helpers | None = _Helpers()
 
 
 def _get_helpers() -> _Helpers | None:
-    global _helpers, _helpers_failed
-    if _helpers is None and not _helpers_failed:
-        with _helpers_lock:
-            if _helpers is None and not _helpers_failed:
-                try:
-                    _helpers = _Helpers()
-                except Exception:  # noqa: BLE001 - another feedparser: it reads every feed
-                    logging.getLogger("maliradio.news").info(
-                        "Lecture rapide des flux désactivée", exc_info=True
-                    )
-                    _helpers_failed = True
     return _helpers
 
 

@@ -1,0 +1,225 @@
+"""Parsing and cleaning in worker processes: the same articles as without them, a worker that
+fails is replaced by the refreshing thread, and no worker outlives its refresh, even a killed
+one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from newsfeeds import Item, article_page, make_items, png, rss20, slow_handler
+
+from maliradio.news import fetch
+from maliradio.news.fetch import UPDATED, refresh
+from maliradio.news.store import NewsStore
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+LONG = " ".join(["Le conseil des ministres a adopté plusieurs projets de texte."] * 10)
+SHARED = "Suivez-nous sur nos réseaux sociaux pour ne rien manquer de l'actualité."
+
+
+@pytest.fixture
+def workers(monkeypatch):
+    """The worker processes the refreshes of the test start."""
+    started: list[fetch._Worker] = []
+    real = fetch._Worker.__init__
+
+    def tracking(self):
+        real(self)
+        started.append(self)
+
+    monkeypatch.setattr(fetch._Worker, "__init__", tracking)
+    return started
+
+
+def _serve_mix(server):
+    """Full-text feeds with pictures (one missing) and boilerplate, and a summary-only feed
+    whose article pages are fetched."""
+
+    def body(i):
+        img = f'<p><img src="/img/{"absente" if i == 2 else i}.png" alt="photo"></p>'
+        return f"<p>Reportage {i} depuis Gao.</p>{img}<p>Détail {i}.</p><p>{SHARED}</p>"
+
+    for n in range(3):
+        server.set(
+            f"/full{n}",
+            rss20(make_items(server.base, 5, f"Plein{n}", body=body), content_encoded=True),
+        )
+    for i in range(1, 6):
+        server.set(f"/img/{i}.png", png(30, 20), content_type="image/png")
+    items = []
+    for i in range(1, 4):
+        link = server.url(f"/page/{i}")
+        items.append(Item(i, f"Sommet {i}", f"Résumé court {i}", link, f"s{i}", time.time() - i))
+        paras = [f"Premier paragraphe de l'article {i}. {LONG}", f"Second {i}. {LONG}"]
+        server.set(f"/page/{i}", article_page(f"Sommet {i}", paras), content_type="text/html")
+    server.set("/summary", rss20(items))
+
+
+def _stored(store):
+    """What was stored, but for ids (the sources are stored in the order they come)."""
+    conn = store._conn()
+    rows = conn.execute(
+        "SELECT source_id, guid, link, title, published, raw_html, html, text, full_fetched"
+        " FROM articles ORDER BY source_id, guid"
+    ).fetchall()
+    keys = conn.execute(
+        "SELECT p.source_id, a.guid, p.key FROM paragraphs p JOIN articles a ON a.id = p.article_id"
+        " ORDER BY 1, 2, 3"
+    ).fetchall()
+    bp = conn.execute("SELECT id, boilerplate FROM sources ORDER BY id").fetchall()
+    return [tuple(r) for r in rows], [tuple(k) for k in keys], [tuple(b) for b in bp]
+
+
+def _refresh_mix(server, tmp_path, name, processes):
+    store = NewsStore(tmp_path / f"{name}.sqlite3", defaults=[])
+    for path in ("/full0", "/full1", "/full2", "/summary"):
+        store.add_source(server.url(path), path[1:])
+    images = tmp_path / f"{name}-img"
+    report = refresh(store, image_dir=images, processes=processes)
+    assert {r.status for r in report.results} == {UPDATED}, report.results
+    return store
+
+
+def test_worker_processes_store_the_same_articles(server, tmp_path, workers):
+    _serve_mix(server)
+    alone = _refresh_mix(server, tmp_path, "threads", 0)
+    assert workers == []
+    helped = _refresh_mix(server, tmp_path, "workers", 2)
+    assert len(workers) == 2
+    assert _stored(helped) == _stored(alone)
+    arts = [helped.get_article(a.id) for a in helped.list_articles(limit=100)]
+    assert len(arts) == 18
+    assert all("Suivez-nous" not in a.text for a in arts)  # boilerplate removed
+    pages = [a for a in arts if a.title.startswith("Sommet")]
+    assert all("Premier paragraphe" in a.text for a in pages)  # pages fetched and extracted
+    with_picture = [a for a in arts if "cache:" in a.html]
+    assert len(with_picture) == 12  # every article but those whose picture is missing
+    # the missing one is asked for in each refresh (once per source at most), and the articles
+    # that show it are stored without it
+    assert 2 <= server.hits("/img/absente.png") <= 6
+    assert all("Reportage 2 " not in a.text for a in with_picture)
+    for w in workers:
+        w.proc.wait(5)  # they end with the refresh
+    alone.close()
+    helped.close()
+
+
+def test_a_failing_worker_leaves_the_work_to_the_thread(server, store, image_dir, workers):
+    for n in range(4):
+        server.set(f"/f{n}", rss20(make_items(server.base, 3, f"Flux{n}")))
+        store.add_source(server.url(f"/f{n}"), f"f{n}")
+    real = fetch._Worker.call
+
+    def dying(self, name, args):
+        self.proc.kill()  # the worker dies under the step
+        self.proc.wait()
+        return real(self, name, args)
+
+    fetch._Worker.call = dying
+    try:
+        report = refresh(store, image_dir=image_dir, fetch_full_articles=False, processes=2)
+    finally:
+        fetch._Worker.call = real
+    assert len(workers) == 2
+    assert [r.status for r in report.results] == [UPDATED] * 4
+    assert store.count_articles() == 12
+
+
+def test_a_step_that_fails_in_a_worker_is_done_again_by_the_thread(
+    server, store, image_dir, workers, monkeypatch
+):
+    for n in range(4):
+        server.set(f"/f{n}", rss20(make_items(server.base, 2, f"Flux{n}")))
+        store.add_source(server.url(f"/f{n}"), f"f{n}")
+    monkeypatch.setitem(fetch._CPU_STEPS, "_read_feed", None)  # the worker cannot run it
+    report = refresh(store, image_dir=image_dir, fetch_full_articles=False, processes=2)
+    assert [r.status for r in report.results] == [UPDATED] * 4
+    assert store.count_articles() == 8
+
+
+def test_no_worker_for_a_few_sources_or_a_frozen_app(monkeypatch):
+    assert fetch._default_processes(1) == 0
+    assert fetch._default_processes(3) == 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert fetch._default_processes(20) == (min(cores, 4) if cores > 1 else 0)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert fetch._default_processes(20) == 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_end_when_the_refresh_is_killed(server, tmp_path):
+    home = tmp_path / "home"
+    store = NewsStore(home / "data" / "news.sqlite3", defaults=[])
+    body = rss20(make_items(server.base, 20, "Lent")).encode()
+    for i in range(6):
+        server.set(f"/slow{i}", handler=slow_handler(server, body, 30))
+        store.add_source(server.url(f"/slow{i}"), f"slow{i}")
+    store.close()
+    code = (
+        "import argparse, sys\n"
+        "from maliradio.news import cli\n"
+        "p = argparse.ArgumentParser(); cli.register(p.add_subparsers())\n"
+        "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))\n"
+    )
+    env = dict(os.environ, MALIRADIO_HOME=str(home), PYTHONPATH=str(SRC))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "news", "refresh", "--json", "--no-full-text"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        children: list[int] = []
+        deadline = time.monotonic() + 20
+        while len(children) < 2 and time.monotonic() < deadline:
+            children = _children(proc.pid)
+            time.sleep(0.05)
+        assert len(children) >= 2, "the refresh should have started its workers"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in children), "a worker outlived its refresh"
+    finally:
+        proc.kill()
+        proc.wait(10)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_worker_runs_steps_and_ends_with_its_stdin():
+    w = fetch._Worker()
+    try:
+        body = rss20(make_items("http://127.0.0.1:9", 2, "Pipe")).encode()
+        read = w.call(
+            "_read_feed",
+            (body, "http://127.0.0.1:9/f", "application/rss+xml", {}, (0, {}), False, 0.0),
+        )
+        assert [d.article.title for d in read.drafts] == ["Pipe 1", "Pipe 2"]
+    finally:
+        w.close()
+    assert w.proc.returncode == 0
