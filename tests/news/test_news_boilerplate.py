@@ -202,3 +202,47 @@ def test_reading_form_is_what_cleaning_the_stored_html_gives():
         assert tree.reading_form(set(tree.keys)) == clean.clean_for_reading(
             tree.raw, None, tree.keys, set(tree.keys), "Titre 1"
         )  # after raw_text: from the stored html
+
+
+def test_paragraph_keys_stay_those_already_stored():
+    """Keys are stored: a faster way to compute them must give the same ones (these are what
+    the first version of the store computed)."""
+    html = (
+        "<p>Suivez-nous sur nos réseaux sociaux : « Facebook », X… et l’appli !</p>"
+        "<p>L’article Titre 1 est apparu en premier sur Le Site.</p>"
+        "<p>Ｆｕｌｌ-width ½ ﬁn_de_ligne 2026</p>"
+        '<figure><img src="cache:abc.png"></figure>'
+    )
+    assert clean.paragraph_keys(html, "Titre 1") == [
+        "2969dd33b84193ff",
+        "d4b8cbcf77dd5e20",
+        "9a16ebe73aeb48cd",
+        "8cd51fed65e08872",
+    ]
+
+
+def test_reading_form_matches_on_random_layouts():
+    import random
+
+    parts = [
+        f"<p>{SHARED}</p>", "<p>Texte unique {n}.</p>", "texte nu {n} ", "<br>", "<br><br>",
+        f"<div><p>{SHARED}</p></div>", f"<div><p>Dans un div {{n}}.</p><p>{SHARED}</p></div>",
+        f"<ul><li>{SHARED}</li><li>item {{n}}</li></ul>", f"<ul><li>{SHARED}</li></ul>",
+        f"<div><div><p>{SHARED}</p></div></div>", f"<blockquote>{SHARED}</blockquote> queue {{n}}",
+        "<h3>Titre 1</h3>", "<p><b>gras</b> {n}</p>", "<p></p>", "<div> </div>", "<hr>",
+        f"<table><tr><td>{SHARED}</td><td>c {{n}}</td></tr></table>", "<span>inline {n}</span>",
+        f"<figure><img src='/i{{n}}.jpg'><figcaption>{SHARED}</figcaption></figure>",
+        f"<p>{SHARED}</p> suite {{n}} <em>x</em>", "<a href='/x'>lien {n}</a>",
+    ]  # fmt: skip
+    rnd = random.Random(5)
+    base, title = "https://site.example/a/", "Titre 1"
+    for _ in range(300):
+        html = "".join(
+            rnd.choice(parts).replace("{n}", str(rnd.randint(0, 9)))
+            for _ in range(rnd.randint(1, 8))
+        )
+        keys = clean.prepare_tree(html, base, title, clean.image_name).keys
+        for bp in ({*keys}, {*keys[:1]}, {*keys[-1:]}, {*rnd.sample(keys, len(keys) // 2)}):
+            tree = clean.prepare_tree(html, base, title, clean.image_name)
+            want = clean.clean_for_reading(tree.raw, None, tree.keys, bp, title)
+            assert tree.reading_form(bp) == want, (html, bp)

@@ -94,6 +94,12 @@ def _parse_fragment(html: str) -> Any:
     return lxml.html.fragment_fromstring(html or "", create_parent="div")
 
 
+def lxml_html_tostring(el: Any, **kw: Any) -> str:
+    import lxml.html
+
+    return str(lxml.html.tostring(el, **kw))
+
+
 def _serialize(root: Any) -> str:
     import lxml.html
 
@@ -225,13 +231,20 @@ class ArticleTree:
     parsing again. The tree is consumed by the first of those two calls that changes it."""
 
     def __init__(
-        self, raw: str, keys: list[str], root: Any, leaves: list[tuple[Any, str]], title: str
+        self,
+        raw: str,
+        keys: list[str],
+        root: Any,
+        leaves: list[tuple[Any, str]],
+        title: str,
+        pieces: dict[Any, str] | None = None,
     ) -> None:
         self.raw = raw
         self.keys = keys
         self.title = title
         self._root = root
         self._leaves = leaves  # (leaf block, its key), for the leaves that have one
+        self._pieces = pieces or {}  # top-level element -> its part of `raw`
         self._text: str | None = None
         self._used = False  # the tree was changed: text and reading form come from `raw`
 
@@ -257,10 +270,34 @@ class ArticleTree:
             return clean_for_reading(self.raw, self._text, self.keys, set(boilerplate), self.title)
         self._used = True
         root = self._root
-        for el in drop:
+        changed: set[Any] = set()  # top-level elements whose part of `raw` no longer holds
+
+        def drop_tree(el: Any) -> None:
+            parent = el.getparent()
+            if parent is root:  # its tail goes to the element before it (or to root.text)
+                before = el.getprevious()
+                if before is not None:
+                    changed.add(before)
+            else:
+                top = el
+                while parent is not None and parent is not root:
+                    top, parent = parent, parent.getparent()
+                if parent is root:  # (else it sits in a part already dropped)
+                    changed.add(top)
             el.drop_tree()
-        _drop_empty_blocks(root)
-        html = _serialize(root)
+
+        for el in drop:
+            drop_tree(el)
+        _drop_empty_blocks(root, drop_tree)
+        out = [htmlmod.escape(root.text)] if root.text else []
+        for child in root:  # what did not change is not serialized again
+            piece = None if child in changed else self._pieces.get(child)
+            out.append(
+                piece
+                if piece is not None
+                else lxml_html_tostring(child, encoding="unicode", method="html")
+            )
+        html = "".join(out).strip()
         text = _tree_text(root)
         if text.strip():
             return html, text
@@ -288,7 +325,8 @@ def prepare_tree(
             else:
                 img.drop_tree()
         _drop_empty_blocks(root)
-    out = _serialize(root)
+    pieces = {child: lxml_html_tostring(child, encoding="unicode", method="html") for child in root}
+    out = ((htmlmod.escape(root.text) if root.text else "") + "".join(pieces.values())).strip()
     title_norm = _norm(title)
     leaves: list[tuple[Any, str]] = []
     keys: list[str] = []
@@ -298,7 +336,7 @@ def prepare_tree(
             leaves.append((el, k))
             if k not in keys:
                 keys.append(k)
-    return ArticleTree(out, keys, root, leaves, title)
+    return ArticleTree(out, keys, root, leaves, title, pieces)
 
 
 def prepare_article(
@@ -324,7 +362,7 @@ def localize_images(html: str, cached: Mapping[str, str | None]) -> str:
     return _serialize(root)
 
 
-def _drop_empty_blocks(root: Any) -> None:
+def _drop_empty_blocks(root: Any, drop: Callable[[Any], None] | None = None) -> None:
     for el in list(root.iter()):
         if (
             el is not root
@@ -334,15 +372,24 @@ def _drop_empty_blocks(root: Any) -> None:
             and not el.text_content().strip()
             and el.find(".//img") is None
         ):
-            el.drop_tree()
+            if drop is None:
+                el.drop_tree()
+            else:
+                drop(el)
 
 
 # --- boilerplate ----------------------------------------------------------------------------
 
 
 def _norm(text: str) -> str:
-    """Words only, NFKC, casefolded, one space apart."""
-    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text or "").casefold()))
+    """Words only (runs of \\w), NFKC, casefolded, one space apart."""
+    words: list[str] = []
+    for token in unicodedata.normalize("NFKC", text or "").casefold().split():
+        if token.isalnum():  # one word: the common case, without the regex
+            words.append(token)
+        else:
+            words.extend(_WORD.findall(token))
+    return " ".join(words)
 
 
 def _leaf_blocks(root: Any) -> list[Any]:
