@@ -614,7 +614,7 @@ class _Worker:
         root = str(Path(__file__).resolve().parents[2])  # where `maliradio` is imported from
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from maliradio.news.fetch import _worker_main; _worker_main()"],
+            [sys.executable, "-P", "-c", _WORKER_CODE],  # -P: not the current folder
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -676,15 +676,21 @@ _CPU_STEPS: dict[str, Callable[..., Any]] = {
 }
 
 
+# A worker yields the CPU to the window and to the refresh itself (network, database) from its
+# first instruction: it loads its modules while the refresh sends its requests.
+_WORKER_CODE = (
+    "import os\n"
+    "try:\n    os.nice(5)\nexcept (AttributeError, OSError):\n    pass\n"
+    "from maliradio.news.fetch import _worker_main\n"
+    "_worker_main()\n"
+)
+
+
 def _worker_main() -> None:
     """A worker process: run steps read on stdin until it closes, answers on stdout."""
     requests = os.fdopen(os.dup(0), "rb")
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print must not break the answers (nor the CLI's JSON lines)
-    try:
-        os.nice(5)  # the window comes first
-    except (AttributeError, OSError):
-        pass
     import lxml.html  # noqa: F401 - loaded while the feeds are on their way
 
     from maliradio.news import parse
