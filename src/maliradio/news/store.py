@@ -21,7 +21,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +46,7 @@ from maliradio.news.models import (
 
 log = logging.getLogger("maliradio.db")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 BOILERPLATE_MIN_ARTICLES = 3
 BOILERPLATE_MIN_FRACTION = 0.25
@@ -58,6 +58,26 @@ BACKOFF_MAX = 6 * 3600.0
 class DatabaseTooNew(sqlite3.DatabaseError):
     pass
 
+
+_SEARCH_SCHEMA = """
+-- Contentless full-text index whose rowid is `fts_key`: matches come out newest first
+-- straight from the index, so "ORDER BY rowid DESC LIMIT n" stops after n rows.
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.fts_key, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.fts_key, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.fts_key, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.fts_key, new.title, new.text);
+END;
+"""
 
 _SCHEMA_V1 = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -120,28 +140,66 @@ CREATE TABLE paragraphs(
     PRIMARY KEY(source_id, key, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX paragraphs_article ON paragraphs(article_id);
--- Contentless full-text index whose rowid is `fts_key`: matches come out newest first
--- straight from the index, so "ORDER BY rowid DESC LIMIT n" stops after n rows.
-CREATE VIRTUAL TABLE articles_fts USING fts5(
-    title, text, content='', tokenize='unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts(rowid, title, text) VALUES (new.fts_key, new.title, new.text);
-END;
-CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
-    INSERT INTO articles_fts(articles_fts, rowid, title, text)
-        VALUES ('delete', old.fts_key, old.title, old.text);
-END;
-CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN
-    INSERT INTO articles_fts(articles_fts, rowid, title, text)
-        VALUES ('delete', old.fts_key, old.title, old.text);
-    INSERT INTO articles_fts(rowid, title, text) VALUES (new.fts_key, new.title, new.text);
-END;
 """
 
 
-# MIGRATIONS[n] is the SQL script that brings a database from user_version n to n + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1]
+def _search_index_v2(conn: sqlite3.Connection) -> None:
+    """Version 1 -> 2. The search index moved to `fts_key` (contentless, newest first) while
+    the schema stayed at version 1: a database made before that has no `fts_key`, and an
+    index keyed by article id that the queries no longer find anything in. Such a database
+    gets the column, a key per article, the index rebuilt. (Version 1 databases made since
+    already have all that: nothing to do.)"""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
+    if "fts_key" in columns:
+        return
+    conn.execute("ALTER TABLE articles ADD COLUMN fts_key INTEGER NOT NULL DEFAULT 0")
+    used: set[int] = set()
+    keys = []
+    for aid, published in conn.execute("SELECT id, published FROM articles ORDER BY id"):
+        second = max(0, int(published))
+        key = (second << 20) | (aid & 0xFFFFF)
+        while key in used:  # practically never: same second and ids 2**20 apart
+            second += 1
+            key = (second << 20) | (aid & 0xFFFFF)
+        used.add(key)
+        keys.append((key, aid))
+    conn.executemany("UPDATE articles SET fts_key = ? WHERE id = ?", keys)
+    for trigger in ("articles_fts_ai", "articles_fts_ad", "articles_fts_au"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("DROP TABLE IF EXISTS articles_fts")
+    conn.execute("CREATE UNIQUE INDEX articles_fts_key ON articles(fts_key)")
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS articles_unread ON articles(source_id)"
+        " WHERE is_read = 0 AND deleted = 0"
+    )
+    for statement in _statements(_SEARCH_SCHEMA):
+        conn.execute(statement)
+    conn.execute(  # in key order: the index is written in one go
+        "INSERT INTO articles_fts(rowid, title, text)"
+        " SELECT fts_key, title, text FROM articles ORDER BY fts_key"
+    )
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a schema script (triggers whole)."""
+    out: list[str] = []
+    current = ""
+    for line in script.splitlines():
+        if line.strip().startswith("--") or not line.strip():
+            continue
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            out.append(current.strip())
+            current = ""
+    return out
+
+
+# MIGRATIONS[n] brings a database from user_version n to n + 1: an SQL script, or a function
+# that runs inside the migration's transaction.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
+    _SCHEMA_V1 + _SEARCH_SCHEMA,
+    _search_index_v2,
+]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -338,13 +396,18 @@ class NewsStore:
         if version > SCHEMA_VERSION:
             raise DatabaseTooNew(f"version de schéma {version} > {SCHEMA_VERSION}")
         while version < SCHEMA_VERSION:
-            # one script, one transaction: the schema and its version change together
-            script = (
-                f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\n"
-                f"PRAGMA user_version = {version + 1};\nCOMMIT;"
-            )
+            # one transaction: the schema and its version change together
+            step = MIGRATIONS[version]
             try:
-                conn.executescript(script)
+                if isinstance(step, str):
+                    conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{step}\nPRAGMA user_version = {version + 1};\nCOMMIT;"
+                    )
+                else:
+                    conn.execute("BEGIN IMMEDIATE")
+                    step(conn)
+                    conn.execute(f"PRAGMA user_version = {version + 1}")
+                    conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")

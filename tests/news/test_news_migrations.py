@@ -1,0 +1,201 @@
+"""Schema migrations: a database made by an earlier version opens, searches and refreshes."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from newsfeeds import make_items, rss20
+
+from maliradio.news.fetch import refresh
+from maliradio.news.models import PreparedArticle, SourceUpdate
+from maliradio.news.store import SCHEMA_VERSION, NewsStore
+
+# The schema of the first news release, still "version 1": no `fts_key`, a full-text index
+# keyed by article id (content='articles'). Today's queries found nothing in it.
+SCHEMA_V1_FIRST_RELEASE = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE sources(
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    site_url TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT '',
+    language TEXT NOT NULL DEFAULT 'fr',
+    enabled INTEGER NOT NULL DEFAULT 1,
+    is_default INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    status TEXT NOT NULL DEFAULT 'new',
+    error TEXT NOT NULL DEFAULT '',
+    warning TEXT NOT NULL DEFAULT '',
+    http_status INTEGER,
+    last_fetch REAL,
+    last_success REAL,
+    error_count INTEGER NOT NULL DEFAULT 0,
+    retry_after_until REAL,
+    backoff_until REAL,
+    keep_count INTEGER NOT NULL DEFAULT 300,
+    keep_days INTEGER NOT NULL DEFAULT 60,
+    boilerplate TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE articles(
+    id INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    guid TEXT,
+    link TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    published REAL NOT NULL,
+    fetched REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    raw_html TEXT NOT NULL DEFAULT '',
+    html TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT '',
+    content_hash TEXT NOT NULL DEFAULT '',
+    full_fetched INTEGER NOT NULL DEFAULT 0,
+    is_read INTEGER NOT NULL DEFAULT 0,
+    is_starred INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0  -- 0 live, 1 deleted by the user, 2 expired
+);
+CREATE INDEX articles_guid ON articles(source_id, guid) WHERE guid IS NOT NULL;
+CREATE INDEX articles_link ON articles(source_id, link);
+CREATE INDEX articles_newest ON articles(deleted, published DESC);
+CREATE INDEX articles_source_newest ON articles(source_id, deleted, published DESC);
+CREATE INDEX articles_starred ON articles(is_starred) WHERE is_starred = 1;
+CREATE TABLE paragraphs(
+    source_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY(source_id, key, article_id)
+) WITHOUT ROWID;
+CREATE INDEX paragraphs_article ON paragraphs(article_id);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+"""
+
+
+def _first_release_database(path, n=30):
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA_V1_FIRST_RELEASE)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO sources(id, name, url, country) VALUES ('ancien', 'Ancien journal',"
+        " 'http://127.0.0.1:9/ancien', 'ML')"
+    )
+    now = time.time()
+    for i in range(n):
+        title = f"Ancien article {i} sur Tombouctou" if i % 2 else f"Ancien article {i}"
+        text = f"Le marché de Ségou numéro {i} rouvre. Les pluies arrivent."
+        conn.execute(
+            "INSERT INTO articles(source_id, guid, link, title, published, fetched, last_seen,"
+            " raw_html, html, text, content_hash, is_read) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            ("ancien", f"g{i}", f"http://127.0.0.1:9/a/{i}", title, now - 3600 * (n - i), now,
+             now, f"<p>{text}</p>", f"<p>{text}</p>", text, str(i), i % 3 == 0),
+        )  # fmt: skip
+        conn.execute(
+            "INSERT INTO paragraphs(source_id, key, article_id) VALUES ('ancien', ?, ?)",
+            (f"k{i}", i + 1),
+        )
+    conn.commit()
+    # the old index does answer with the old queries
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'tombouctou'"
+        ).fetchone()[0]
+        == n // 2
+    )
+    conn.close()
+
+
+def test_a_first_release_database_is_brought_up_and_searches(tmp_path, server, image_dir):
+    db = tmp_path / "news.sqlite3"
+    _first_release_database(db)
+    store = NewsStore(db, defaults=[])
+    conn = store._conn()
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert store.recovery_notice() is None  # migrated, not replaced
+    assert store.count_articles() == 30
+
+    found = store.list_articles(search="tombouctou")
+    assert [a.title for a in found] == [
+        f"Ancien article {i} sur Tombouctou" for i in range(29, 0, -2)
+    ]
+    assert store.count_articles(search="segou pluie") == 30  # accents, prefix
+    assert (
+        store.list_articles(search="Ségou", limit=3)[0].title == "Ancien article 29 sur Tombouctou"
+    )
+    assert store.unread_counts() == {"ancien": 20}
+    keys = [r[0] for r in conn.execute("SELECT fts_key FROM articles")]
+    assert len(set(keys)) == 30 and 0 not in keys
+
+    # it keeps working: new articles, a deletion, a refresh
+    assert store.delete_article(found[0].id)
+    assert store.count_articles(search="tombouctou") == 14
+    server.set("/feed", rss20(make_items(server.base, 3, "Nouveau")))
+    store.add_source(server.url("/feed"), "neuf")
+    refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    assert store.count_articles(search="nouveau") == 3
+    assert store.count_articles(search="bamako") == 3
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert (
+        conn.execute(
+            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
+        ).rowcount
+        != 0
+    )
+    store.close()
+
+    again = NewsStore(db, defaults=[])  # nothing more to do on the next start
+    assert again.count_articles(search="tombouctou") == 14
+    again.close()
+
+
+def test_a_recent_version_1_database_only_changes_version(tmp_path):
+    db = tmp_path / "news.sqlite3"
+    store = NewsStore(db, defaults=[])
+    src = store.add_source("http://127.0.0.1:9/f", "f")
+    arts = [
+        PreparedArticle(
+            guid=f"g{i}",
+            link=f"http://127.0.0.1:9/{i}",
+            title=f"Pluie {i}",
+            author="",
+            published=time.time() - i,
+            raw_html=f"<p>Pluie {i}.</p>",
+            content_hash=str(i),
+            text=f"Pluie {i}.",
+        )  # fmt: skip
+        for i in range(3)
+    ]
+    store.apply_update(SourceUpdate(src.id, arts, None, None, 200))
+    conn = store._conn()
+    keys = sorted(r[0] for r in conn.execute("SELECT fts_key FROM articles"))
+    conn.execute("PRAGMA user_version = 1")  # as the version before this one left it
+    store.close()
+
+    store = NewsStore(db, defaults=[])
+    conn = store._conn()
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert sorted(r[0] for r in conn.execute("SELECT fts_key FROM articles")) == keys
+    assert [a.title for a in store.list_articles(search="pluie")] == [
+        "Pluie 0",
+        "Pluie 1",
+        "Pluie 2",
+    ]
+    store.close()
