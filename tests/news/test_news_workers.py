@@ -131,16 +131,26 @@ def test_a_failing_worker_leaves_the_work_to_the_thread(server, store, image_dir
     assert store.count_articles() == 12
 
 
-def test_a_step_that_fails_in_a_worker_is_done_again_by_the_thread(
-    server, store, image_dir, workers, monkeypatch
-):
-    for n in range(4):
-        server.set(f"/f{n}", rss20(make_items(server.base, 2, f"Flux{n}")))
-        store.add_source(server.url(f"/f{n}"), f"f{n}")
-    monkeypatch.setitem(fetch._CPU_STEPS, "_read_feed", None)  # the worker cannot run it
-    report = refresh(store, image_dir=image_dir, fetch_full_articles=False, processes=2)
-    assert [r.status for r in report.results] == [UPDATED] * 4
-    assert store.count_articles() == 8
+def _only_here(x):
+    """A step the worker processes do not have (as a step that fails there)."""
+    return x * 2
+
+
+def test_a_step_that_fails_in_a_worker_is_done_by_the_thread(monkeypatch, caplog):
+    monkeypatch.setitem(fetch._CPU_STEPS, "_only_here", _only_here)
+    cpu = fetch._Cpu(2)
+    try:
+        assert cpu.run(_only_here, 21) == 42  # the worker said no; the thread did it
+        assert "Calcul en échec" in caplog.text
+        assert len(cpu._workers) == 2  # and the worker goes on
+        body = rss20(make_items("http://127.0.0.1:9", 2, "Suite")).encode()
+        read = cpu.run(
+            fetch._read_feed,
+            body, "http://127.0.0.1:9/f", "application/rss+xml", {}, (0, {}), False, 0.0,
+        )  # fmt: skip
+        assert [d.article.title for d in read.drafts] == ["Suite 1", "Suite 2"]
+    finally:
+        cpu.close()
 
 
 def test_no_worker_for_a_few_sources_or_a_frozen_app(monkeypatch):

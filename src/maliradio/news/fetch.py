@@ -578,6 +578,9 @@ class _Cpu:
                 continue  # all busy (or all gone: the loop checks)
             try:
                 return worker.call(fn.__name__, args)
+            except _StepFailed as exc:  # the worker is fine: this thread does the step
+                log.warning("Calcul en échec dans un processus : %s", exc)
+                break
             except Exception:  # noqa: BLE001 - a broken worker: this thread does the step
                 log.warning("Processus de calcul en échec ; calcul sur place", exc_info=True)
                 with self._lock:
@@ -603,6 +606,10 @@ class _Cpu:
             ).start()
 
 
+class _StepFailed(Exception):
+    """A step raised in the worker (which can go on with the next ones)."""
+
+
 class _Worker:
     def __init__(self) -> None:
         import subprocess
@@ -626,7 +633,7 @@ class _Worker:
         _send(self.proc.stdin, (name, args))
         ok, value = _receive(self.proc.stdout)
         if not ok:
-            raise RuntimeError(f"{name} : {value}")
+            raise _StepFailed(f"{name} : {value}")
         return value
 
     def release(self) -> None:
