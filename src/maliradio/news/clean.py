@@ -94,10 +94,11 @@ def _parse_fragment(html: str) -> Any:
     return lxml.html.fragment_fromstring(html or "", create_parent="div")
 
 
-def lxml_html_tostring(el: Any, **kw: Any) -> str:
+def _tostring(el: Any) -> str:
+    """One element as HTML (its tail included), as `_serialize` writes it."""
     import lxml.html
 
-    return str(lxml.html.tostring(el, **kw))
+    return str(lxml.html.tostring(el, encoding="unicode", method="html"))
 
 
 def _serialize(root: Any) -> str:
@@ -292,11 +293,7 @@ class ArticleTree:
         out = [htmlmod.escape(root.text)] if root.text else []
         for child in root:  # what did not change is not serialized again
             piece = None if child in changed else self._pieces.get(child)
-            out.append(
-                piece
-                if piece is not None
-                else lxml_html_tostring(child, encoding="unicode", method="html")
-            )
+            out.append(piece if piece is not None else _tostring(child))
         html = "".join(out).strip()
         text = _tree_text(root)
         if text.strip():
@@ -325,7 +322,7 @@ def prepare_tree(
             else:
                 img.drop_tree()
         _drop_empty_blocks(root)
-    pieces = {child: lxml_html_tostring(child, encoding="unicode", method="html") for child in root}
+    pieces = {child: _tostring(child) for child in root}
     out = ((htmlmod.escape(root.text) if root.text else "") + "".join(pieces.values())).strip()
     title_norm = _norm(title)
     leaves: list[tuple[Any, str]] = []

@@ -833,11 +833,11 @@ class NewsStore:
                     paragraphs.clear()
             if inserts:
                 keys = self._search_keys(conn, [(v[0], v[7]) for v in inserts])
-                rows_ = sorted(
+                ordered = sorted(
                     ((v[0], k, *v[2:]) for v, k in zip(inserts, keys, strict=True)),
                     key=lambda v: v[1],
                 )
-                conn.executemany(_INSERT_ARTICLE, rows_)
+                conn.executemany(_INSERT_ARTICLE, ordered)
             conn.executemany(_INSERT_PARAGRAPH, paragraphs)
             self._refresh_boilerplate(conn, sid, old, boilerplate, written)
             stats.pruned = self._prune(conn, sid, src["keep_count"], src["keep_days"], seen, now)
