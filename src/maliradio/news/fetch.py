@@ -26,7 +26,6 @@ import logging
 import os
 import pickle
 import queue
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -48,6 +47,7 @@ from maliradio.news.parse import (
     parse_feed,
 )
 from maliradio.news.store import KnownEntry, NewsStore, boilerplate_set, prune_image_cache
+from maliradio.util import atomic_write_bytes
 
 if TYPE_CHECKING:
     import httpx  # imported where used: the worker processes (`_worker_main`) do without it
@@ -362,17 +362,8 @@ class _Context:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".img-", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    # a cached picture can be fetched again: no fsync for each one
+    atomic_write_bytes(path, data, fsync=False)
 
 
 # --- the CPU-heavy steps: parsing and cleaning ------------------------------------------
