@@ -142,23 +142,17 @@ def test_favourite_goes_first(qtbot):
     close_window(win)
 
 
-def test_resume_last_station_at_start(qtbot, icecast):
-    write_user_stations(
-        {
-            "version": 1,
-            "stations": [
-                {
-                    "id": "user-test",
-                    "name": "Radio Test Bamako",
-                    "country": "ML",
-                    "kind": "radio",
-                    "streams": [{"url": icecast.url()}],
-                }
-            ],
-        }
-    )
+def one_user_radio(url: str, **settings) -> None:
+    """A user station "Radio Test Bamako" on `url`, and these settings saved."""
+    write_user_stations({"version": 1, "stations": [{
+        "id": "user-test", "name": "Radio Test Bamako", "country": "ML", "kind": "radio",
+        "streams": [{"url": url}]}]})  # fmt: skip
     cfg = Path(os.environ["MALIRADIO_HOME"]) / "config" / "settings.json"
-    cfg.write_text(json.dumps({"last_station": "user-test", "resume_last_station": True}))
+    cfg.write_text(json.dumps({"last_station": "user-test", **settings}))
+
+
+def test_resume_last_station_at_start(qtbot, icecast):
+    one_user_radio(icecast.url(), resume_last_station=True)
     win = open_window(qtbot)
     qtbot.waitUntil(
         lambda: win.bar.status_text() == "En lecture : Radio Test Bamako", timeout=10000
@@ -168,22 +162,7 @@ def test_resume_last_station_at_start(qtbot, icecast):
 
 
 def test_without_resume_setting_nothing_plays_at_start(qtbot, icecast):
-    write_user_stations(
-        {
-            "version": 1,
-            "stations": [
-                {
-                    "id": "user-test",
-                    "name": "Radio Test Bamako",
-                    "country": "ML",
-                    "kind": "radio",
-                    "streams": [{"url": icecast.url()}],
-                }
-            ],
-        }
-    )
-    cfg = Path(os.environ["MALIRADIO_HOME"]) / "config" / "settings.json"
-    cfg.write_text(json.dumps({"last_station": "user-test", "resume_last_station": False}))
+    one_user_radio(icecast.url(), resume_last_station=False)
     win = open_window(qtbot)
     qtbot.wait(300)
     assert win.bar.status_text() == "Choisissez une station"
