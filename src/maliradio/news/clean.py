@@ -314,14 +314,7 @@ def prepare_tree(
     root = _parse_fragment(clean)
     images = _prepare_tree(root, base_url, title)
     if images or root.find(".//img") is not None:
-        names = {url: cache_image(url) for url in images}
-        for img in list(root.iter("img")):
-            name = names.get(img.get("src") or "")
-            if name:
-                img.set("src", CACHE_PREFIX + name)
-            else:
-                img.drop_tree()
-        _drop_empty_blocks(root)
+        _localize_tree(root, {url: cache_image(url) for url in images})
     pieces = {child: _tostring(child) for child in root}
     out = ((htmlmod.escape(root.text) if root.text else "") + "".join(pieces.values())).strip()
     title_norm = _norm(title)
@@ -349,6 +342,13 @@ def localize_images(html: str, cached: Mapping[str, str | None]) -> str:
     if "<img" not in html:
         return html
     root = _parse_fragment(html)
+    _localize_tree(root, cached)
+    return _serialize(root)
+
+
+def _localize_tree(root: Any, cached: Mapping[str, str | None]) -> None:
+    """Point each picture at its cache name; drop the pictures that are not cached (no remote
+    load at display time), then the blocks they leave empty."""
     for img in list(root.iter("img")):
         name = cached.get(img.get("src") or "")
         if name:
@@ -356,7 +356,6 @@ def localize_images(html: str, cached: Mapping[str, str | None]) -> str:
         else:
             img.drop_tree()
     _drop_empty_blocks(root)
-    return _serialize(root)
 
 
 def _drop_empty_blocks(root: Any, drop: Callable[[Any], None] | None = None) -> None:
