@@ -416,7 +416,11 @@ def paragraph_keys(html: str, title: str = "") -> list[str]:
     """Hashes of the article's normalized paragraphs (distinct, in order)."""
     if not html:
         return []
-    root = _parse_fragment(html)
+    return _tree_keys(_parse_fragment(html), title)
+
+
+def _tree_keys(root: Any, title: str) -> list[str]:
+    """Distinct paragraph keys of a parsed fragment, in order."""
     title_norm = _norm(title)
     keys: list[str] = []
     for el in _leaf_blocks(root):
@@ -481,13 +485,7 @@ def analyze(html: str, title: str = "") -> tuple[list[str], str]:
     if not html:
         return [], ""
     root = _parse_fragment(html)
-    title_norm = _norm(title)
-    keys: list[str] = []
-    for el in _leaf_blocks(root):
-        k = _block_key(el, title_norm)
-        if k and k not in keys:
-            keys.append(k)
-    return keys, _tree_text(root)
+    return _tree_keys(root, title), _tree_text(root)
 
 
 def clean_for_reading(
