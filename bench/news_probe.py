@@ -18,6 +18,7 @@ pane runs when the user types in its search box, each word several times; the me
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -95,6 +96,7 @@ def cmd_refresh(config_path: str) -> None:
                     d = feedparser.parse(resp.read())
                 assert len(d.entries) >= 1
             out["sequential_feedparser_s"].append(time.monotonic() - t0)
+        shutil.rmtree(home, ignore_errors=True)
     print(json.dumps(out), flush=True)
 
 

@@ -477,7 +477,8 @@ def test_the_copies_of_feedparser_tables_still_match_it():
     bases = ["http://127.0.0.1:8123/site/feed/", "https://x.example/a/b?c=1", "", "ftp://f/x"]
     rels = ["", "/a", "b/c?d=1&e=2", "http:///triple", "javascript:alert(1)", "//cdn.x/y",
             "tag:blog.example,2026:1", "urn:uuid:1", "HTTP://X/Y", "..", "http://[::1",
-            "#frag"]  # fmt: skip
+            "#frag", "https://x.example/p?", "http://x.example/a#", "http://x.example/\ta",
+            "https://x.example/a/../b?q=1#f", "http://[::1]:8080/x"]  # fmt: skip
     for base in bases:
         for rel in rels:
             assert parse._fp_urljoin(base, rel) == urls._urljoin(base, rel), (base, rel)

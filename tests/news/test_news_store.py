@@ -135,6 +135,36 @@ def test_retention_keeps_starred_and_what_the_feed_still_lists(server, store, im
     assert r.new == 0
 
 
+def test_a_feed_answering_not_modified_keeps_its_old_articles_and_tombstones(
+    server, store, image_dir
+):
+    """A 304 means the feed still lists what it listed: its articles, however old, are not
+    expired, and an article the user deleted stays deleted for as long as it is listed."""
+    from maliradio.news.models import SourceUpdate
+
+    items = make_items(server.base, 5, "Ancien")
+    for it in items:
+        it.ts = time.time() - 400 * 86400  # older than any retention
+    server.set("/feed", rss20(items), etag='"v1"')
+    src = store.add_source(server.url("/feed"), "lent")
+    store.set_retention(src.id, keep_count=3, keep_days=30)
+    refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    assert store.count_articles() == 5  # all listed by the feed: kept
+    gone = store.list_articles()[0]
+    assert store.delete_article(gone.id)
+    r = refresh(store, image_dir=image_dir, fetch_full_articles=False).results[0]
+    assert r.status == "not-modified" and server.hits("/feed") == 2
+    assert store.count_articles() == 4  # nothing expired on a 304
+    # two months of 304s later, the deleted one is still remembered
+    later = time.time() + 60 * 86400
+    store.apply_update(SourceUpdate(src.id, [], '"v1"', None, 304, not_modified=True), now=later)
+    assert store.count_articles() == 4
+    server.set("/feed", rss20(items), etag='"v2"')  # the feed changes, still listing them
+    refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    assert gone.title not in {a.title for a in store.list_articles()}
+    assert store.count_articles() == 4
+
+
 def test_read_star_and_unread_counts(server, store, image_dir):
     server.set("/a", rss20(make_items(server.base, 3, "A")))
     server.set("/b", rss20(make_items(server.base, 2, "B")))
@@ -310,7 +340,52 @@ def test_killed_during_refresh_leaves_a_sound_database(server, tmp_path):
         assert after.count_articles(source_ids=[sid]) == 60  # stored whole, or not at all
     counts = after.article_counts()
     assert all(n in (0, 60) for k, n in counts.items() if k.startswith("slow"))
+    # the search index: what the killed refresh stored is found once the next refresh ends
+    stored = sorted(k for k, n in counts.items() if k.startswith("slow") and n == 60)
+    assert stored
+    word = f"lot{stored[0][4:]}"
+    refresh(after, ["first"], image_dir=tmp_path / "img", fetch_full_articles=False)
+    assert after.count_articles(search=word) == 60
+    assert _search_index_sound(after)
     after.close()
+
+
+def _search_index_sound(store) -> bool:
+    conn = store._conn()
+    conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+    return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_refresh_indexes_its_new_articles_together_at_its_end(store):
+    """Listed at once, found by a search once the refresh ends; deleting or changing an
+    article meanwhile leaves a sound index."""
+    from maliradio.news.models import PreparedArticle, SourceUpdate
+
+    src = store.add_source("http://127.0.0.1:9/feed", "lot")
+
+    def art(i, text):
+        return PreparedArticle(
+            guid=f"g{i}", link=f"http://127.0.0.1:9/{i}", title=f"Article {i}", author="",
+            published=time.time() - i, raw_html=f"<p>{text}</p>", content_hash=text,
+            text=text,
+        )  # fmt: skip
+
+    store.apply_update(SourceUpdate(src.id, [art(0, "Pluie sur Ségou")], None, None, 200))
+    assert store.count_articles(search="ségou") == 1  # a lone update is indexed at once
+    with store.deferred_search_index():
+        batch = [art(0, "Pluie sur Mopti")] + [art(i, f"Pluie {i} sur Kayes") for i in (1, 2, 3)]
+        store.apply_update(SourceUpdate(src.id, batch, None, None, 200))
+        assert store.count_articles() == 4  # listed at once
+        assert store.count_articles(search="kayes") == 0  # not searchable yet
+        assert store.count_articles(search="mopti") == 1  # (a changed article is, at once)
+        waiting = {a.title: a.id for a in store.list_articles()}
+        assert store.delete_article(waiting["Article 3"])
+    assert store.count_articles(search="kayes") == 2
+    assert store.count_articles(search="ségou") == 0
+    assert _search_index_sound(store)
+    store.remove_source(src.id)
+    assert store.count_articles(search="pluie") == 0
+    assert _search_index_sound(store)
 
 
 def test_image_cache_is_capped_oldest_first_starred_kept(tmp_path):

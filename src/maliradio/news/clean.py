@@ -64,6 +64,22 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _LEADING_NUMBER = re.compile(r"\s*(\d+)")
 
 
+def absolute_url(base: str, ref: str) -> str:
+    """`urljoin(base, ref)`, without parsing the two URLs when `ref` is already an absolute
+    web address (most links in a feed are): a refresh resolves thousands of them."""
+    if (
+        ref.startswith(("https://", "http://"))
+        and not ref.startswith(("https:///", "http:///"))
+        and "[" not in ref  # an IPv6 address: urljoin checks it
+        and "\t" not in ref
+        and "\n" not in ref
+        and "\r" not in ref
+        and not ref.endswith(("?", "#"))
+    ):
+        return ref
+    return urljoin(base, ref)
+
+
 def sanitize(html: str) -> str:
     """The allowlist pass: safe to show whatever came in."""
     if not html:
@@ -177,6 +193,13 @@ def _paragraphize(root: Any) -> None:
         root.append(c)
 
 
+def _is_web(url: str) -> bool:
+    """Whether `url` (as `absolute_url` returns it) is an http(s) address."""
+    if url.startswith(("https://", "http://")):
+        return True
+    return urlsplit(url).scheme in ("http", "https")
+
+
 def _prepare_tree(root: Any, base_url: str, title: str) -> list[str]:
     """In place: absolute links and images, no tracking pixels or lazy-load stubs, bare text
     in paragraphs, no leading heading repeating the title. Returns the image URLs."""
@@ -187,8 +210,9 @@ def _prepare_tree(root: Any, base_url: str, title: str) -> list[str]:
             if img.get(lazy) and (not src or src.startswith("data:")):
                 src = img.get(lazy) or ""
             img.attrib.pop(lazy, None)
-        url = urljoin(base_url, src.strip()) if src.strip() else ""
-        if not url or urlsplit(url).scheme not in ("http", "https") or _is_pixel(img):
+        src = src.strip()
+        url = absolute_url(base_url, src) if src else ""
+        if not url or not _is_web(url) or _is_pixel(img):
             img.drop_tree()
             continue
         img.set("src", url)
@@ -197,8 +221,8 @@ def _prepare_tree(root: Any, base_url: str, title: str) -> list[str]:
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if href:
-            url = urljoin(base_url, href)
-            if urlsplit(url).scheme in URL_SCHEMES:
+            url = absolute_url(base_url, href)
+            if _is_web(url) or urlsplit(url).scheme in URL_SCHEMES:
                 a.set("href", url)
             else:
                 a.attrib.pop("href", None)
@@ -365,7 +389,7 @@ def _drop_empty_blocks(root: Any, drop: Callable[[Any], None] | None = None) -> 
             and isinstance(el.tag, str)
             and el.tag in BLOCK_TAGS
             and el.tag != "hr"
-            and not el.text_content().strip()
+            and not any(t.strip() for t in el.itertext())
             and el.find(".//img") is None
         ):
             if drop is None:
@@ -401,7 +425,7 @@ def _leaf_blocks(root: Any) -> list[Any]:
 
 def _block_key(el: Any, title_norm: str) -> str | None:
     text = _norm(el.text_content())
-    if len(title_norm) >= 4:
+    if len(title_norm) >= 4 and title_norm in text:
         # "L'article <titre> est apparu en premier sur <site>" is the same line for every article
         text = " ".join(text.replace(title_norm, " ").split())
     if text:

@@ -29,7 +29,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -716,14 +716,13 @@ def _cancelled(ctx: _Context, out: _Outcome) -> bool:
     return False
 
 
-def _fetch_source(
-    ctx: _Context,
-    source: Source,
-    known: dict[tuple[str, str], KnownEntry],
-    paragraph_counts: tuple[int, dict[str, int]] = (0, {}),
-    cpu: _Cpu | None = None,
-) -> _Outcome:
-    cpu = cpu or _Cpu(0)
+# What a fetch needs from the database once its answer is in: the source's known entries
+# (`NewsStore.known_entries`) and paragraph counts (`NewsStore.paragraph_counts`). The refresh
+# reads them while the requests are on their way, not before sending them.
+_Stored = Future  # Future[tuple[dict[tuple[str, str], KnownEntry], tuple[int, dict[str, int]]]]
+
+
+def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> _Outcome:
     out = _Outcome(source)
     headers = {"Accept": ACCEPT_FEED}
     if source.etag:
@@ -771,6 +770,7 @@ def _fetch_source(
         out.kind = "http"
         return out
     ctype = r.headers.get("content-type", "")
+    known, paragraph_counts = stored.result()
     read: _FeedRead = cpu.run(
         _read_feed,
         r.body,
@@ -858,15 +858,9 @@ def _fetch_source(
     return out
 
 
-def _safe_fetch(
-    ctx: _Context,
-    source: Source,
-    known: dict[tuple[str, str], KnownEntry],
-    paragraph_counts: tuple[int, dict[str, int]] = (0, {}),
-    cpu: _Cpu | None = None,
-) -> _Outcome:
+def _safe_fetch(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> _Outcome:
     try:
-        return _fetch_source(ctx, source, known, paragraph_counts, cpu)
+        return _fetch_source(ctx, source, stored, cpu)
     except Exception as exc:  # noqa: BLE001 - reported per source, never a crash
         log.error("Erreur inattendue pour la source %s", source.id, exc_info=True)
         return _Outcome(source, error=f"Erreur inattendue : {exc}", kind="internal")
@@ -970,18 +964,19 @@ def refresh(
             )
             limiter = HostLimiter(per_host)
             ctx = _Context(client, limiter, image_dir, fetch_full_articles, max_bytes, cancel)
-            with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="news") as pool:
-                futures = [
-                    pool.submit(
-                        _safe_fetch,
-                        ctx,
-                        s,
-                        store.known_entries(s.id),
-                        store.paragraph_counts(s.id),
-                        cpu,
-                    )
-                    for s in to_fetch
-                ]
+            with (
+                store.deferred_search_index(),  # the new articles indexed together at the end
+                ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="news") as pool,
+            ):
+                stored: dict[str, _Stored] = {s.id: Future() for s in to_fetch}
+                futures = [pool.submit(_safe_fetch, ctx, s, stored[s.id], cpu) for s in to_fetch]
+                for s in to_fetch:  # read while the requests are on their way
+                    try:
+                        stored[s.id].set_result(
+                            (store.known_entries(s.id), store.paragraph_counts(s.id))
+                        )
+                    except Exception as exc:  # noqa: BLE001 - that source reports it
+                        stored[s.id].set_exception(exc)
                 for fut in as_completed(futures):
                     o = fut.result()
                     attempted += 1

@@ -181,7 +181,7 @@ def _entry(
     title = _plain(title)
     link = link.strip()
     if link:
-        link = urljoin(base, link)
+        link = clean.absolute_url(base, link)
     guid = guid.strip()
     if plain:
         body_html = clean.escape_text(body_html)
@@ -447,9 +447,10 @@ _URI_FIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 
 def _fp_urljoin(base: str, uri: str) -> str:
     """feedparser's `_urljoin`."""
-    uri = _URI_FIXER.sub(r"\1\3", uri)
+    if not uri.startswith(("https://", "http://")) or uri.startswith(("https:///", "http:///")):
+        uri = _URI_FIXER.sub(r"\1\3", uri)  # (an absolute web address has nothing to fix)
     try:
-        return urljoin(base, uri)
+        return clean.absolute_url(base, uri)
     except ValueError:
         return ""
 
