@@ -542,23 +542,32 @@ class _Cpu:
     share one core (the GIL).
 
     A worker is this Python running `_worker_main`, one step at a time, pickles over its
-    stdin / stdout. It starts at once and loads its modules while the feeds are on their way;
-    it ends when its stdin closes, so it also ends with the refresh when that is killed."""
+    stdin / stdout. The workers start once the requests are sent (`start`, or the first step)
+    and load their modules while the feeds are on their way; started earlier, they would
+    slow the sending down. A worker ends when its stdin closes, so it also ends with the
+    refresh when that is killed."""
 
     def __init__(self, processes: int) -> None:
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
-        for _ in range(processes if processes >= 2 else 0):
-            try:
-                worker = _Worker()
-            except (OSError, ValueError):
-                log.info("Processus de calcul indisponible", exc_info=True)
-                break
-            self._workers.append(worker)
-            self._idle.put(worker)
+        self._to_start = processes if processes >= 2 else 0
+
+    def start(self) -> None:
+        with self._lock:
+            n, self._to_start = self._to_start, 0
+            for _ in range(n):
+                try:
+                    worker = _Worker()
+                except (OSError, ValueError):
+                    log.info("Processus de calcul indisponible", exc_info=True)
+                    break
+                self._workers.append(worker)
+                self._idle.put(worker)
 
     def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self._to_start:
+            self.start()
         while fn.__name__ in _CPU_STEPS:
             with self._lock:
                 if not self._workers:
@@ -589,6 +598,7 @@ class _Cpu:
         """Let the workers go (they end as their stdin closes) without waiting for them."""
         with self._lock:
             workers, self._workers = self._workers, []
+            self._to_start = 0
         for worker in workers:
             worker.release()
         if workers:
@@ -953,7 +963,6 @@ def refresh(
     attempted = 0
     connect_failures = 0
     if to_fetch:
-        # the workers start first: they load their modules while the feeds are on their way
         cpu = _Cpu(_default_processes(len(to_fetch)) if processes is None else processes)
         client = None
         try:
@@ -970,6 +979,7 @@ def refresh(
             ):
                 stored: dict[str, _Stored] = {s.id: Future() for s in to_fetch}
                 futures = [pool.submit(_safe_fetch, ctx, s, stored[s.id], cpu) for s in to_fetch]
+                cpu.start()  # they load their modules while the feeds are on their way
                 for s in to_fetch:  # read while the requests are on their way
                     try:
                         stored[s.id].set_result(
