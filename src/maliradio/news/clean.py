@@ -80,19 +80,24 @@ def absolute_url(base: str, ref: str) -> str:
     return urljoin(base, ref)
 
 
+_sanitizer: nh3.Cleaner | None = None
+
+
 def sanitize(html: str) -> str:
     """The allowlist pass: safe to show whatever came in."""
+    global _sanitizer
     if not html:
         return ""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        clean_content_tags=DROP_WITH_CONTENT,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        strip_comments=True,
-        link_rel="noopener noreferrer",
-    )
+    if _sanitizer is None:  # built once: half the cost of `nh3.clean` with its options
+        _sanitizer = nh3.Cleaner(
+            tags=ALLOWED_TAGS,
+            clean_content_tags=DROP_WITH_CONTENT,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            strip_comments=True,
+            link_rel="noopener noreferrer",
+        )
+    return _sanitizer.clean(html)
 
 
 def escape_text(text: str) -> str:

@@ -303,9 +303,20 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _XML_PI_ENCODING = re.compile(rb"""^<\?.*encoding=['"](.*?)['"].*\?>""")
 _XML_PI_VERSION = re.compile(rb"""^<\?xml[^>]*version\s*=\s*['"]1\.0['"]""")
 _FIRST_ELEMENT = re.compile(rb"<\w")
-_BASE_ATTRIBUTE = re.compile(rb"""[\s:]base\s*=\s*['"]""")  # xml:base, base: other URL bases
+# xml:base, base: other URL bases. The pattern starts with a literal (a fast scan); the byte
+# before it is checked apart: a whitespace or a colon.
+_BASE_ATTRIBUTE = re.compile(rb"""base\s*=\s*['"]""")
 _AMP_ENTITY = re.compile("&([A-Za-z0-9_]+);")
-_C1_CONTROLS = re.compile("[\x80-\x9f]")  # what windows-1252 puts printable characters at
+# What windows-1252 puts printable characters at (U+0080..U+009F), searched in the UTF-8 form:
+# a literal first byte makes the scan several times faster than a character class.
+_C1_CONTROLS_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
+
+
+def _has_base_attribute(body: bytes) -> bool:
+    for m in _BASE_ATTRIBUTE.finditer(body):
+        if m.start() and body[m.start() - 1] in b" \t\n\r\x0b\x0c:":
+            return True
+    return False
 _RFC822 = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) "
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) "
@@ -612,7 +623,9 @@ class _Reader:
             text = text.encode("iso-8859-1").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             pass
-        return text.translate(self.h.cp1252) if _C1_CONTROLS.search(text) else text
+        if _C1_CONTROLS_UTF8.search(text.encode("utf-8", "surrogatepass")):
+            return text.translate(self.h.cp1252)
+        return text
 
     @staticmethod
     def raw(el: Any) -> str:
@@ -963,7 +976,7 @@ def parse_feed_lxml(body: bytes, url: str, content_type: str = "") -> ParsedFeed
         return None  # XML 1.1 (or a broken declaration)
     m = _FIRST_ELEMENT.search(head)
     prolog = head[: m.start()] if m else head
-    if b"<!" in prolog.replace(b"<!--", b"") or _BASE_ATTRIBUTE.search(body):
+    if b"<!" in prolog.replace(b"<!--", b"") or _has_base_attribute(body):
         return None  # DOCTYPE and entities; xml:base
     try:
         import lxml.etree
