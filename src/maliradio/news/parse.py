@@ -317,6 +317,8 @@ def _has_base_attribute(body: bytes) -> bool:
         if m.start() and body[m.start() - 1] in b" \t\n\r\x0b\x0c:":
             return True
     return False
+
+
 _RFC822 = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) "
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) "
