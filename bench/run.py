@@ -193,7 +193,7 @@ class Bench:
         servers, urls = feedserver.start_feeds(20, delay=0.3, items=30)
         try:
             cfg = self.tmp / "refresh.json"
-            cfg.write_text(json.dumps({"urls": urls, "reps": self.runs(3, 1)}))
+            cfg.write_text(json.dumps({"urls": urls, "reps": self.runs(5, 1)}))
             r = run_json(
                 [str(BENCH_DIR / "news_probe.py"), "refresh", str(cfg)],
                 bench_env(self.home("refresh")), timeout=300,
