@@ -153,13 +153,39 @@ def test_a_step_that_fails_in_a_worker_is_done_by_the_thread(monkeypatch, caplog
         cpu.close()
 
 
-def test_no_worker_for_a_few_sources_or_a_frozen_app(monkeypatch):
+def test_no_worker_for_a_few_sources(monkeypatch):
     assert fetch._default_processes(1) == 0
     assert fetch._default_processes(3) == 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert fetch._default_processes(20) == (min(cores, 4) if cores > 1 else 0)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # a built app has them too
+    assert fetch._default_processes(20) == (min(cores, 4) if cores > 1 else 0)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the stand-in executable is a shell script")
+def test_a_built_app_runs_its_workers_with_its_own_executable(
+    server, tmp_path, monkeypatch, workers, caplog
+):
+    """A PyInstaller app has no Python to start: its own executable, told by the environment,
+    becomes the worker (maliradio/__main__.py). Here a script that runs `python -m maliradio`
+    stands in for that executable."""
+    app = tmp_path / "maliradio-app"
+    app.write_text(f'#!/bin/sh\nPYTHONPATH="{SRC}" exec "{sys.executable}" -m maliradio "$@"\n')
+    app.chmod(0o755)
     monkeypatch.setattr(sys, "frozen", True, raising=False)
-    assert fetch._default_processes(20) == 0
+    monkeypatch.setattr(sys, "executable", str(app))
+    store = NewsStore(tmp_path / "news.sqlite3", defaults=[])
+    for n in range(4):
+        server.set(f"/f{n}", rss20(make_items(server.base, 3, f"Flux{n}")))
+        store.add_source(server.url(f"/f{n}"), f"f{n}")
+    report = refresh(store, image_dir=tmp_path / "img", fetch_full_articles=False)
+    assert [r.status for r in report.results] == [UPDATED] * 4
+    assert store.count_articles() == 12
+    assert len(workers) >= 2 and all(w.proc.args == [str(app)] for w in workers)
+    assert "Processus de calcul en échec" not in caplog.text  # the workers did the steps
+    for w in workers:
+        assert w.proc.wait(5) == 0  # and ended with the refresh
+    store.close()
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
@@ -233,3 +259,22 @@ def test_a_worker_runs_steps_and_ends_with_its_stdin():
     finally:
         w.close()
     assert w.proc.returncode == 0
+
+
+def test_a_worker_that_never_answers_is_killed_and_the_thread_does_the_step(monkeypatch, caplog):
+    monkeypatch.setattr(fetch, "_WORKER_CODE", "import time\ntime.sleep(60)\n")
+    monkeypatch.setattr(fetch, "STEP_TIMEOUT", 1.0)
+    cpu = fetch._Cpu(2)
+    try:
+        body = rss20(make_items("http://127.0.0.1:9", 2, "Muet")).encode()
+        t0 = time.monotonic()
+        read = cpu.run(
+            fetch._read_feed,
+            body, "http://127.0.0.1:9/f", "application/rss+xml", {}, (0, {}), False, 0.0,
+        )  # fmt: skip
+        assert time.monotonic() - t0 < 10
+        assert [d.article.title for d in read.drafts] == ["Muet 1", "Muet 2"]
+        assert "calcul sur place" in caplog.text
+        assert len(cpu._workers) == 1  # the silent one is gone
+    finally:
+        cpu.close()

@@ -50,7 +50,7 @@ from maliradio.news.store import KnownEntry, NewsStore, boilerplate_set, prune_i
 from maliradio.util import atomic_write_bytes
 
 if TYPE_CHECKING:
-    import httpx  # imported where used: the worker processes (`_worker_main`) do without it
+    import httpx  # imported where used: the worker processes (`worker_main`) do without it
 
 log = logging.getLogger("maliradio.news")
 
@@ -65,6 +65,7 @@ MAX_PAGE_BYTES = 2_000_000
 MAX_IMAGE_BYTES = 3_000_000
 MAX_ENTRIES = 200
 MAX_PAGES_PER_SOURCE = 25
+STEP_TIMEOUT = 120.0  # s: a worker process silent that long on one step is killed
 MAX_IMAGES_PER_SOURCE = 80
 IMAGE_CACHE_MAX_BYTES = 200_000_000
 DEFAULT_RETRY_AFTER = 30 * 60.0
@@ -547,7 +548,7 @@ class _Cpu:
     none or one fails (the same functions either way): the refresh is CPU-bound, and threads
     share one core (the GIL).
 
-    A worker is this Python running `_worker_main`, one step at a time, pickles over its
+    A worker is this Python running `worker_main`, one step at a time, pickles over its
     stdin / stdout. The workers start once the requests are sent (`start`, or the first step)
     and load their modules while the feeds are on their way; started earlier, they would
     slow the sending down. A worker ends when its stdin closes, so it also ends with the
@@ -623,13 +624,18 @@ class _Worker:
         import subprocess
         import sys
 
-        if getattr(sys, "frozen", False):
-            raise OSError("no worker process in a frozen app")
         env = dict(os.environ)
-        root = str(Path(__file__).resolve().parents[2])  # where `maliradio` is imported from
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        if getattr(sys, "frozen", False):
+            # A built app's executable is the app: this variable makes it a worker instead
+            # (maliradio/__main__.py looks at it before anything else).
+            command = [sys.executable]
+            env[WORKER_ENV] = "1"
+        else:
+            command = [sys.executable, "-P", "-c", _WORKER_CODE]  # -P: not the current folder
+            root = str(Path(__file__).resolve().parents[2])  # where `maliradio` comes from
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self.proc = subprocess.Popen(
-            [sys.executable, "-P", "-c", _WORKER_CODE],  # -P: not the current folder
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -638,8 +644,16 @@ class _Worker:
 
     def call(self, name: str, args: tuple[Any, ...]) -> Any:
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        _send(self.proc.stdin, (name, args))
-        ok, value = _receive(self.proc.stdout)
+        # A worker that does not answer (stuck, or not a worker at all) is killed: the read
+        # then ends, and the calling thread does the step itself.
+        watchdog = threading.Timer(STEP_TIMEOUT, self.proc.kill)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            _send(self.proc.stdin, (name, args))
+            ok, value = _receive(self.proc.stdout)
+        finally:
+            watchdog.cancel()
         if not ok:
             raise _StepFailed(f"{name} : {value}")
         return value
@@ -691,14 +705,8 @@ _CPU_STEPS: dict[str, Callable[..., Any]] = {
 }
 
 
-# A worker yields the CPU to the window and to the refresh itself (network, database) from its
-# first instruction: it loads its modules while the refresh sends its requests.
-_WORKER_CODE = (
-    "import os\n"
-    "try:\n    os.nice(5)\nexcept (AttributeError, OSError):\n    pass\n"
-    "from maliradio.news.fetch import _worker_main\n"
-    "_worker_main()\n"
-)
+_WORKER_CODE = "from maliradio.news.fetch import worker_main\nworker_main()\n"
+WORKER_ENV = "MALIRADIO_NEWS_WORKER"  # set: a built app's executable runs `worker_main`
 
 
 _WARM_UP_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -722,8 +730,15 @@ def _warm_up() -> None:
         log.debug("Mise en route du processus de calcul", exc_info=True)
 
 
-def _worker_main() -> None:
-    """A worker process: run steps read on stdin until it closes, answers on stdout."""
+def worker_main() -> None:
+    """A worker process: run steps read on stdin until it closes, answers on stdout.
+
+    It yields the CPU to the window and to the refresh itself (network, database)."""
+    os.environ.pop(WORKER_ENV, None)
+    try:
+        os.nice(5)
+    except (AttributeError, OSError):
+        pass
     requests = os.fdopen(os.dup(0), "rb")
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print must not break the answers (nor the CLI's JSON lines)
@@ -1091,10 +1106,8 @@ def refresh(
 def _default_processes(sources: int) -> int:
     """Worker processes for a refresh of `sources` sources: one per core (up to 4) when there
     are several cores and at least 4 sources (for fewer, starting the workers costs about what
-    they save); none in a frozen app (its executable runs the app, not a Python worker)."""
-    import sys
-
-    if sources < 4 or getattr(sys, "frozen", False):
+    they save)."""
+    if sources < 4:
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return min(cores or 1, 4) if (cores or 1) > 1 else 0
