@@ -163,28 +163,6 @@ def test_hls_gets_station_user_agent(engine, rec, hls_server, qtbot):
     assert segment_uas == {"SahelTV/1.0"}
 
 
-@pytest.fixture
-def tls_context(tmp_path, monkeypatch):
-    """A certificate for 127.0.0.1, trusted through SSL_CERT_FILE as a real CA would be."""
-    import shutil
-    import ssl
-    import subprocess
-
-    if shutil.which("openssl") is None:
-        pytest.fail("openssl is needed to make the test certificate")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(cert, key)
-    return ctx
-
-
 def test_titles_come_through_over_https(engine, rec, mp3_file, tls_context, qtbot):
     server = IcecastServer(
         mp3_file,

@@ -1,9 +1,9 @@
 """Fetching feeds politely, for users who pay for every megabyte.
 
-httpx does the HTTP; parse.py reads the bytes (lxml, or feedparser for unusual feeds).
+webclient.py does the HTTP; parse.py reads the bytes (lxml, or feedparser for unusual feeds).
 
 - Conditional GET (If-None-Match / If-Modified-Since): an unchanged feed costs a 304.
-- gzip (httpx asks for it and decodes it).
+- gzip and deflate (asked for, decoded as the body streams in).
 - 301/308 update the stored feed URL; 302/307 do not. 410 disables the source.
 - 429/503 with Retry-After: the source is skipped until then, even for a manual refresh.
 - Other failures: exponential backoff per source, honoured by automatic refreshes.
@@ -22,6 +22,7 @@ themselves when there are none).
 from __future__ import annotations
 
 import html as htmlmod
+import http.client
 import logging
 import os
 import pickle
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from maliradio import __version__
-from maliradio.news import clean
+from maliradio.news import clean, webclient
 from maliradio.news.models import PreparedArticle, Source, SourceUpdate
 from maliradio.news.parse import (
     ParsedEntry,
@@ -50,7 +51,7 @@ from maliradio.news.store import KnownEntry, NewsStore, boilerplate_set, prune_i
 from maliradio.util import atomic_write_bytes
 
 if TYPE_CHECKING:
-    import httpx  # imported where used: the worker processes (`worker_main`) do without it
+    from email.message import Message
 
 log = logging.getLogger("maliradio.news")
 
@@ -90,7 +91,7 @@ class FetchError(Exception):
 class HttpResult:
     status: int
     body: bytes
-    headers: httpx.Headers
+    headers: Message  # case-insensitive .get()
     url: str  # final URL, after redirects
     permanent_url: str | None  # set when every redirect was permanent (301/308)
     wire_bytes: int
@@ -134,14 +135,6 @@ class RefreshReport:
         return sum(r.bytes for r in self.results)
 
 
-def _header_bytes(resp: httpx.Response) -> int:
-    """Size of the status line and headers as they came on the wire (near enough)."""
-    n = len(f"HTTP/1.1 {resp.status_code} {resp.reason_phrase}\r\n") + 2
-    for k, v in resp.headers.raw:
-        n += len(k) + len(v) + 4
-    return n
-
-
 class HostLimiter:
     """At most `per_host` requests at a time to one host."""
 
@@ -162,19 +155,18 @@ class HostLimiter:
 
 def make_client(
     *, silence_timeout: float = 20.0, connect_timeout: float = 15.0, max_connections: int = 12
-) -> httpx.Client:
-    import httpx
-
-    return httpx.Client(
-        timeout=httpx.Timeout(connect=connect_timeout, read=silence_timeout, write=30.0, pool=None),
-        follow_redirects=True,
+) -> webclient.Client:
+    """`max_connections`: kept for callers; connections are made as the requests need them
+    (their number is bounded by the refresh's threads and `per_host`)."""
+    return webclient.Client(
+        connect_timeout=connect_timeout,
+        read_timeout=silence_timeout,
         headers={"User-Agent": USER_AGENT},
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=8),
     )
 
 
 def http_get(
-    client: httpx.Client,
+    client: webclient.Client,
     url: str,
     *,
     limiter: HostLimiter | None = None,
@@ -183,60 +175,60 @@ def http_get(
     cancel: threading.Event | None = None,
 ) -> HttpResult:
     """GET with a size cap, counting the bytes received. Raises FetchError."""
-    import httpx
-
     if cancel is not None and cancel.is_set():
         raise FetchError("Actualisation annulée", "cancelled")
     if urlsplit(url).scheme not in ("http", "https"):
         raise FetchError("Adresse non prise en charge (http ou https attendu)", "other")
-    wire = 0
+    resp: webclient.Response | None = None
     slot = limiter.slot(url) if limiter else _nullslot()
+
+    def wire() -> int:
+        return resp.wire_bytes if resp is not None else 0
+
     try:
-        with slot, client.stream("GET", url, headers=headers or {}) as resp:
-            for h in resp.history:
-                wire += _header_bytes(h) + h.num_bytes_downloaded
-            chunks: list[bytes] = []
-            total = 0
-            for chunk in resp.iter_bytes():
-                total += len(chunk)
-                if total > max_bytes:
-                    wire += _header_bytes(resp) + resp.num_bytes_downloaded
-                    raise FetchError(
-                        f"Réponse trop volumineuse (plus de {max_bytes // 1_000_000} Mo) :"
-                        " téléchargement arrêté",
-                        "too-large",
-                        wire,
-                    )
-                chunks.append(chunk)
-                if cancel is not None and cancel.is_set():
-                    raise FetchError("Actualisation annulée", "cancelled")
-            wire += _header_bytes(resp) + resp.num_bytes_downloaded
+        with slot:
+            resp = client.open(url, headers)
+            with resp:
+                chunks: list[bytes] = []
+                total = 0
+                for chunk in resp.iter_bytes():
+                    total += len(chunk)
+                    if total > max_bytes:
+                        raise FetchError(
+                            f"Réponse trop volumineuse (plus de {max_bytes // 1_000_000} Mo) :"
+                            " téléchargement arrêté",
+                            "too-large",
+                            wire(),
+                        )
+                    chunks.append(chunk)
+                    if cancel is not None and cancel.is_set():
+                        raise FetchError("Actualisation annulée", "cancelled", wire())
             permanent = None
-            if resp.history and all(h.status_code in (301, 308) for h in resp.history):
-                permanent = str(resp.url)
+            if resp.history and all(status in (301, 308) for status, _w in resp.history):
+                permanent = resp.url
             return HttpResult(
-                status=resp.status_code,
+                status=resp.status,
                 body=b"".join(chunks),
                 headers=resp.headers,
-                url=str(resp.url),
+                url=resp.url,
                 permanent_url=permanent,
-                wire_bytes=wire,
+                wire_bytes=resp.wire_bytes,
             )
     except FetchError:
         raise
-    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+    except webclient.ConnectError as exc:
         raise FetchError(f"Connexion impossible au serveur ({_reason(exc)})", "connect") from exc
-    except httpx.ReadTimeout as exc:
-        t = client.timeout.read
+    except webclient.ReadTimeout as exc:
+        t = client.read_timeout
         raise FetchError(
-            f"Le serveur ne répond plus (aucune donnée reçue pendant {t:g} s)", "timeout", wire
+            f"Le serveur ne répond plus (aucune donnée reçue pendant {t:g} s)", "timeout", wire()
         ) from exc
-    except httpx.TooManyRedirects as exc:
-        raise FetchError("Trop de redirections", "http", wire) from exc
-    except httpx.DecodingError as exc:
-        raise FetchError("Réponse compressée illisible", "other", wire) from exc
-    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-        raise FetchError(f"Erreur réseau : {_reason(exc)}", "other", wire) from exc
+    except webclient.TooManyRedirects as exc:
+        raise FetchError("Trop de redirections", "http", wire()) from exc
+    except webclient.DecodingError as exc:
+        raise FetchError("Réponse compressée illisible", "other", wire()) from exc
+    except (webclient.HttpError, http.client.HTTPException, OSError, ValueError) as exc:
+        raise FetchError(f"Erreur réseau : {_reason(exc)}", "other", wire()) from exc
 
 
 @contextmanager
@@ -299,7 +291,7 @@ class _Outcome:
 class _Context:
     def __init__(
         self,
-        client: httpx.Client,
+        client: webclient.Client,
         limiter: HostLimiter,
         image_dir: Path,
         fetch_full_articles: bool,
@@ -1135,7 +1127,7 @@ def discover_feed(
     *,
     silence_timeout: float = 20.0,
     connect_timeout: float = 15.0,
-    client: httpx.Client | None = None,
+    client: webclient.Client | None = None,
 ) -> DiscoveredFeed:
     """A feed URL or a site URL -> the feed (autodiscovery through the page's
     <link rel="alternate" type="application/rss+xml|atom+xml">). Raises FetchError."""

@@ -51,18 +51,22 @@ def fetch_logo(url: str) -> Path | None:
     dest = logo_path(url)
     if dest.exists():
         return dest
-    import httpx
-
     from maliradio import __version__
+    from maliradio.news import webclient
 
-    with httpx.Client(
-        timeout=httpx.Timeout(10.0),
-        follow_redirects=True,
-        headers={"User-Agent": f"maliradio/{__version__}"},
-    ) as client:
-        resp = client.get(url)
-        resp.raise_for_status()
-        data = resp.content[: 2 * 1024 * 1024]
+    limit = 2 * 1024 * 1024
+    headers = {"User-Agent": f"maliradio/{__version__}"}
+    with (
+        webclient.Client(connect_timeout=10.0, read_timeout=10.0, headers=headers) as client,
+        client.open(url) as resp,
+    ):
+        if resp.status >= 400:
+            raise ValueError(f"le serveur a répondu {resp.status}")
+        data = b""
+        for chunk in resp.iter_bytes():
+            data += chunk
+            if len(data) > limit:
+                raise ValueError("logo trop volumineux")
     from PySide6.QtGui import QImage  # QImage, unlike QPixmap, is safe off the GUI thread
 
     img = QImage()
