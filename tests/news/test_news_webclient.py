@@ -168,6 +168,28 @@ def test_https_is_checked_against_the_authorities(tls_context, monkeypatch):
         server.stop()
 
 
+def test_a_body_cut_short_is_an_error_not_a_shorter_feed():
+    """A connection that drops mid-body must not leave a truncated feed stored (with its
+    ETag, it would stay truncated until the feed changes)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nETag: "v1"\r\n\r\n')
+        conn.sendall(FEED[:300])
+        conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    with fetch.make_client() as client, pytest.raises(fetch.FetchError) as err:
+        get(client, f"http://127.0.0.1:{listener.getsockname()[1]}/feed")
+    listener.close()
+    assert err.value.kind == "other" and "Erreur réseau" in str(err.value)
+    assert err.value.wire_bytes >= 300
+
+
 def test_an_address_with_accents_is_sent_percent_encoded(web):
     web.routes["/actualit%C3%A9/%C3%A9t%C3%A9?q=S%C3%A9gou&n=1"] = (200, {}, b"ok")
     with fetch.make_client() as client:

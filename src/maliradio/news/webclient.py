@@ -103,6 +103,8 @@ class Response:
         while True:
             chunk = self._read(size)
             if not chunk:
+                if self._raw.length:  # closed before the Content-Length it announced
+                    raise http.client.IncompleteRead(b"", self._raw.length)
                 break
             self.body_bytes += len(chunk)
             if self._decoder is None:
