@@ -286,6 +286,8 @@ class Client:
         proxy = self._proxies.get(scheme) or self._proxies.get("all")
         if not proxy:
             return None
+        if "://" in proxy and not proxy.lower().startswith("http://"):
+            return None  # SOCKS or TLS-to-proxy: not spoken here; going direct beats failing
         try:
             if urllib.request.proxy_bypass(host):
                 return None
