@@ -154,10 +154,10 @@ class HostLimiter:
 
 
 def make_client(
-    *, silence_timeout: float = 20.0, connect_timeout: float = 15.0, max_connections: int = 12
+    *, silence_timeout: float = 20.0, connect_timeout: float = 15.0
 ) -> webclient.Client:
-    """`max_connections`: kept for callers; connections are made as the requests need them
-    (their number is bounded by the refresh's threads and `per_host`)."""
+    """Connections are made as the requests need them: their number is bounded by the
+    refresh's threads and `per_host`."""
     return webclient.Client(
         connect_timeout=connect_timeout,
         read_timeout=silence_timeout,
@@ -997,11 +997,7 @@ def refresh(
         cpu = _Cpu(_default_processes(len(to_fetch)) if processes is None else processes)
         client = None
         try:
-            client = make_client(
-                silence_timeout=silence_timeout,
-                connect_timeout=connect_timeout,
-                max_connections=max(4, max_workers * per_host),
-            )
+            client = make_client(silence_timeout=silence_timeout, connect_timeout=connect_timeout)
             limiter = HostLimiter(per_host)
             ctx = _Context(client, limiter, image_dir, fetch_full_articles, max_bytes, cancel)
             with (

@@ -226,7 +226,7 @@ class Client:
         url: str,
     ) -> Response:
         for attempt in (0, 1):
-            conn, reused = self._connection(key, proxy_auth)
+            conn, reused = self._connection(key, proxy_auth, fresh=attempt > 0)
             try:
                 conn.putrequest("GET", target, skip_accept_encoding=True)
                 for k, v in headers.items():
@@ -298,14 +298,19 @@ class Client:
     # --- connections ------------------------------------------------------------------------
 
     def _connection(
-        self, key: tuple[Any, ...], proxy_auth: str | None
+        self, key: tuple[Any, ...], proxy_auth: str | None, fresh: bool = False
     ) -> tuple[http.client.HTTPConnection, bool]:
         with self._lock:
             if self._closed:
                 raise HttpError("client fermé")
             idle = self._idle.get(key)
-            if idle:
+            if idle and not fresh:
                 return idle.pop(), True
+            stale = list(idle or []) if fresh else []  # kept as long as the one that failed
+            if fresh and idle:
+                idle.clear()
+        for c in stale:
+            c.close()
         scheme, host, port, tunnel = key
         conn: http.client.HTTPConnection
         if scheme == "https":
