@@ -133,6 +133,16 @@ class Bench:
 
         env = bench_env(self.home("play"))
         runs = str(self.runs(15, 4))
+        mpv = shutil.which("mpv") if os.name == "posix" else None
+
+        def mpv_median(url: str, n: str) -> float | None:
+            """mpv on the same stream (a user's alternative), where it is installed."""
+            if not mpv:
+                return None
+            r = run_json([str(BENCH_DIR / "mpv_probe.py"), url, n], env, timeout=240)
+            times = [t for t in r["mpv"] if t is not None]
+            return median(times) if times else None
+
         with (
             IcecastServer(self.media("mp3"), titles=ICY_TITLES) as ice,
             StaticServer(self.media("hls")) as hls,
@@ -144,12 +154,15 @@ class Bench:
                 fails = r["engine"].count(None) + r["baseline"].count(None)
                 self.figures[f"play_ratio_{key}"] = e / b if e and b else None
                 stops = r.get("stop_s") or {}
+                m = mpv_median(url, runs)
                 self.details[f"play_{key}"] = {
                     "engine_s": r["engine"], "python_vlc_s": r["baseline"], "stop_s": stops,
+                    "mpv_median_s": m,
                 }  # fmt: skip
                 self.context(
                     f"play_ratio_{key}",
                     f"engine {e * 1000:.0f} ms / python-vlc {b * 1000:.0f} ms"
+                    + (f"; mpv {m * 1000:.0f} ms" if m else "")
                     + (f", {fails} runs timed out" if fails else "")
                     + (
                         f"; stop() on the GUI thread: median {1000 * median(stops['engine']):.0f}"
@@ -166,25 +179,26 @@ class Bench:
                 try:
                     r = run_json([str(BENCH_DIR / "play_probe.py"), url, str(self.runs(4, 2))],
                                  env, timeout=240)  # fmt: skip
+                    m = mpv_median(url, str(self.runs(4, 2)))
                 finally:
                     server.delay = 0.0
                 e, b = median(r["engine"]), median(r["baseline"])
                 what_if[key] = {"engine_ms": 1000 * e, "python_vlc_ms": 1000 * b, "ratio": e / b}
+                if m:
+                    what_if[key]["mpv_ms"] = 1000 * m
             self.details["play_what_if_server_latency_100ms"] = what_if
             self.notes.append(
                 "play, diagnostic with every server answer 100 ms late: "
                 + "; ".join(
                     f"{k} engine {v['engine_ms']:.0f} ms / python-vlc {v['python_vlc_ms']:.0f} ms"
                     f" = {v['ratio']:.2f}"
+                    + (f" (mpv {v['mpv_ms']:.0f} ms)" if "mpv_ms" in v else "")
                     for k, v in what_if.items()
                 )
             )
-        mpv = shutil.which("mpv")
         self.details["mpv"] = mpv or "not installed"
         if not mpv:
             self.notes.append("mpv: not installed on this machine, so no mpv figure.")
-        else:
-            self.notes.append(f"mpv: found at {mpv} but the bench has no mpv measurement.")
 
     # -- 3 + 4. refresh ------------------------------------------------------------------------
     def refresh(self) -> None:
