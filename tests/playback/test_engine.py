@@ -176,3 +176,21 @@ def test_titles_come_through_over_https(engine, rec, mp3_file, tls_context, qtbo
         qtbot.waitUntil(lambda: len(set(rec.titles)) >= 2, timeout=10000)
         assert set(rec.titles[:2]) == {"Salif Keïta – Mandjou", "Oumou Sangaré - Wassoulou"}
         assert server.connections[server.path] == 1
+
+
+def test_libvlc_starts_while_a_slow_server_answers_and_gets_its_one_connection(
+    engine, rec, icecast, qtbot
+):
+    """libVLC is started on the local relay before the station's server has answered (its own
+    start overlaps the wait); its request is answered once the server's is, and the server
+    still sees one connection, titles included."""
+    icecast.delay = 1.5
+    engine.play_url(icecast.url())
+    relay = engine._relay
+    assert relay is not None and not relay.attached  # the server has not answered yet
+    qtbot.waitUntil(lambda: len(relay._clients) == 1, timeout=1000)  # libVLC is waiting on it
+    assert engine.status.state is not State.PLAYING
+    rec.wait_state(qtbot, State.PLAYING, timeout=10)
+    assert relay.attached and engine._relay is relay
+    qtbot.waitUntil(lambda: len(set(rec.titles)) >= 1, timeout=10000)
+    assert icecast.connections[icecast.path] == 1

@@ -370,6 +370,16 @@ class PlayerEngine(QObject):
             return
         token = self._token
         timeout = self.policy.probe_timeout
+        if ref.url.split(":", 1)[0].lower() in ("http", "https"):
+            # libVLC starts at once on a local relay whose answer waits for the probe: its own
+            # start (threads, modules, connection) overlaps the probe's round trip. Should the
+            # URL turn out not to be a stream to relay, libVLC is stopped (`_on_probe`).
+            self._relay = Relay(
+                None,
+                on_title=lambda t: self._relayTitle.emit(token, t),
+                on_end=lambda r: self._relayEnded.emit(token, r),
+            )
+            self._play_mrl(self._relay.url, ref, relayed=True)
 
         def work() -> None:
             try:
@@ -394,6 +404,12 @@ class PlayerEngine(QObject):
             self._fail(str(result))
             return
         assert isinstance(result, Probe)
+        waiting = self._relay if self._relay is not None and not self._relay.attached else None
+        if result.kind == "media" and result.response is not None and waiting is not None:
+            waiting.attach(result.response)  # libVLC's request, waiting, gets its answer
+            return
+        if waiting is not None:  # not a stream to relay: the libVLC started for it goes
+            self._stop_media()
         if result.kind == "playlist":
             self._expansions += 1
             if self._expansions > 10:

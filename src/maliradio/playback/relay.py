@@ -97,23 +97,23 @@ class IcyDemuxer:
 
 
 class Relay:
-    """Serves one upstream Response to libVLC at `self.url` (http://127.0.0.1:PORT/)."""
+    """Serves one upstream Response to libVLC at `self.url` (http://127.0.0.1:PORT/).
+
+    The upstream can come later (`attach`): the player starts libVLC on the relay while it is
+    still finding out what the URL is, and libVLC's request waits for the answer. Should the
+    URL not be one to relay, `close()` drops libVLC's waiting request."""
 
     def __init__(
         self,
-        upstream: Response,
+        upstream: Response | None,
         on_title: Callable[[str], None],
         on_end: Callable[[str], None] | None = None,
     ) -> None:
-        self.upstream = upstream
+        self.upstream: Response | None = None
+        self.on_title = on_title
         self.on_end = on_end
-        metaint = 0
-        try:
-            metaint = int(upstream.headers.get("icy-metaint", "0"))
-        except ValueError:
-            metaint = 0
-        self.demux = IcyDemuxer(metaint, on_title)
-        self.content_type = upstream.headers.get("content-type", "audio/mpeg")
+        self.demux = IcyDemuxer(0, on_title)
+        self.content_type = "audio/mpeg"
         self.bytes_in = 0
         self.last_data = time.monotonic()
         self._buf = bytearray()
@@ -128,16 +128,41 @@ class Relay:
         self.port = self._listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/stream"
         self._clients: list[socket.socket] = []
-        threading.Thread(target=self._pump, name="relay-upstream", daemon=True).start()
         threading.Thread(target=self._accept, name="relay-accept", daemon=True).start()
+        if upstream is not None:
+            self.attach(upstream)
+
+    @property
+    def attached(self) -> bool:
+        return self.upstream is not None
+
+    def attach(self, upstream: Response) -> None:
+        """The upstream connection to relay (once): its audio starts flowing to libVLC."""
+        metaint = 0
+        try:
+            metaint = int(upstream.headers.get("icy-metaint", "0"))
+        except ValueError:
+            metaint = 0
+        with self._cond:
+            if self._closed:
+                upstream.close()
+                return
+            self.demux = IcyDemuxer(metaint, self.on_title)
+            self.content_type = upstream.headers.get("content-type", "audio/mpeg")
+            self.last_data = time.monotonic()
+            self.upstream = upstream
+            self._cond.notify_all()
+        threading.Thread(target=self._pump, name="relay-upstream", daemon=True).start()
 
     # upstream -> buffer
     def _pump(self) -> None:
         reason = "fin du flux"
+        upstream = self.upstream
+        assert upstream is not None
         try:
             while not self._closed:
                 try:
-                    data = self.upstream.recv(16384)
+                    data = upstream.recv(16384)
                 except TimeoutError:
                     continue  # silence: the watchdog decides, the socket stays open
                 if not data:
@@ -188,6 +213,11 @@ class Relay:
                 if not chunk:
                     return
                 req += chunk
+            with self._cond:  # libVLC's request waits until the upstream is known
+                while self.upstream is None and not self._closed:
+                    self._cond.wait(1.0)
+                if self._closed:
+                    return
             conn.sendall(
                 (
                     "HTTP/1.0 200 OK\r\n"
@@ -219,12 +249,14 @@ class Relay:
         return time.monotonic() - self.last_data
 
     def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
         with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            upstream = self.upstream
             self._cond.notify_all()
-        self.upstream.close()
+        if upstream is not None:
+            upstream.close()
         try:
             self._listener.close()
         except OSError:
