@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import gzip
 import html
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 BASE_TS = 1_790_000_000  # a fixed date (2026-09-21), for Last-Modified
@@ -341,3 +345,20 @@ def slow_handler(server: FeedServer, body: bytes, delay: float):
         done.set()
 
     return handle
+
+
+def refresh_process(home: Path, text: bool = False) -> subprocess.Popen:
+    """`maliradio news refresh --json --no-full-text` in its own process, on `home`, its JSON
+    lines on stdout (the refresh the news pane starts; the tests kill it)."""
+    code = (
+        "import argparse, sys\n"
+        "from maliradio.news import cli\n"
+        "p = argparse.ArgumentParser(); cli.register(p.add_subparsers())\n"
+        "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))\n"
+    )
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = dict(os.environ, MALIRADIO_HOME=str(home), PYTHONPATH=str(src))
+    return subprocess.Popen(
+        [sys.executable, "-c", code, "news", "refresh", "--json", "--no-full-text"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text,
+    )  # fmt: skip

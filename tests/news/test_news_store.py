@@ -10,20 +10,15 @@ import random
 import signal
 import sqlite3
 import statistics
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from newsfeeds import make_items, rss20, slow_handler
+from newsfeeds import make_items, refresh_process, rss20, slow_handler
 
 from maliradio.news import clean
 from maliradio.news.fetch import refresh
 from maliradio.news.store import SCHEMA_VERSION, NewsStore
-
-SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def test_cache_survives_restart_and_reads_with_the_server_stopped(server, tmp_path, image_dir):
@@ -298,17 +293,7 @@ def test_killed_during_refresh_leaves_a_sound_database(server, tmp_path):
         store.add_source(server.url(f"/slow{i}"), f"slow{i}")
     store.close()
 
-    code = (
-        "import argparse, sys\n"
-        "from maliradio.news import cli\n"
-        "p = argparse.ArgumentParser(); cli.register(p.add_subparsers())\n"
-        "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))\n"
-    )
-    env = dict(os.environ, MALIRADIO_HOME=str(home), PYTHONPATH=str(SRC))
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, "news", "refresh", "--json", "--no-full-text"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    proc = refresh_process(home, text=True)
     lines = []
     try:
         while True:  # wait until the refresh has stored a slow source, then kill it

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from newsfeeds import Item, article_page, make_items, png, rss20, slow_handler
+from newsfeeds import Item, article_page, make_items, png, refresh_process, rss20, slow_handler
 
 from maliradio.news import fetch
 from maliradio.news.fetch import UPDATED, refresh
@@ -197,17 +196,7 @@ def test_workers_end_when_the_refresh_is_killed(server, tmp_path):
         server.set(f"/slow{i}", handler=slow_handler(server, body, 30))
         store.add_source(server.url(f"/slow{i}"), f"slow{i}")
     store.close()
-    code = (
-        "import argparse, sys\n"
-        "from maliradio.news import cli\n"
-        "p = argparse.ArgumentParser(); cli.register(p.add_subparsers())\n"
-        "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))\n"
-    )
-    env = dict(os.environ, MALIRADIO_HOME=str(home), PYTHONPATH=str(SRC))
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, "news", "refresh", "--json", "--no-full-text"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    proc = refresh_process(home)
     try:
         children: list[int] = []
         deadline = time.monotonic() + 20
