@@ -17,6 +17,7 @@ import hashlib
 import html as htmlmod
 import re
 import struct
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -109,25 +110,46 @@ def escape_text(text: str) -> str:
 # --- lxml helpers -------------------------------------------------------------------------
 
 
+_parsers = threading.local()  # an lxml parser is not for two threads at once
+_FULL_DOCUMENT = re.compile(r"\s*<(?:html|!doctype)", re.I)
+
+
 def _parse_fragment(html: str) -> Any:
+    """The fragment's elements in a <div> (no parent), as `lxml.html.fragment_fromstring(html,
+    create_parent="div")` gives them, parsed the short way: inside a document of our own."""
+    import lxml.etree
     import lxml.html
 
+    if html and not _FULL_DOCUMENT.match(html):
+        parser = getattr(_parsers, "html", None)
+        if parser is None:
+            parser = _parsers.html = lxml.html.HTMLParser()
+        try:
+            doc = lxml.etree.fromstring(f"<html><body><div>{html}</div></body></html>", parser)
+        except (lxml.etree.LxmlError, ValueError):
+            doc = None
+        # A stray end tag in `html` can close our <div>: the long way then.
+        if doc is not None and len(doc) == 1 and not doc.text:
+            body = doc[0]
+            if body.tag == "body" and len(body) == 1 and not body.text and not body[0].tail:
+                root = body[0]
+                body.remove(root)
+                if root.text and not root.text.strip():
+                    root.text = None  # (leading blanks are not kept)
+                return root
     return lxml.html.fragment_fromstring(html or "", create_parent="div")
 
 
 def _tostring(el: Any) -> str:
     """One element as HTML (its tail included), as `_serialize` writes it."""
-    import lxml.html
+    import lxml.etree
 
-    return str(lxml.html.tostring(el, encoding="unicode", method="html"))
+    return str(lxml.etree.tostring(el, encoding="unicode", method="html"))
 
 
 def _serialize(root: Any) -> str:
-    import lxml.html
-
     out = [htmlmod.escape(root.text)] if root.text else []
-    for child in root:
-        out.append(lxml.html.tostring(child, encoding="unicode", method="html"))
+    out.extend(_tostring(child) for child in root)
     return "".join(out).strip()
 
 

@@ -939,8 +939,20 @@ class NewsStore:
         rows: list[Any] = []
         tokens_seen: set[tuple[str, str]] = set()
         rows_seen: set[int] = set()
+        # The source's guids and links, read from their indexes: an article matching neither
+        # is looked up no further (on a first refresh, none is: 2 queries instead of 60).
+        guids = {
+            r[0]
+            for r in conn.execute(
+                "SELECT guid FROM articles WHERE source_id = ? AND guid IS NOT NULL", (sid,)
+            )
+        }
+        links = {r[0] for r in conn.execute("SELECT link FROM articles WHERE source_id = ?", (sid,))}
         for a in articles:
-            row = self._find(conn, sid, a)
+            if a.guid in guids or (a.link and a.link in links) or not (a.guid or a.link):
+                row = self._find(conn, sid, a)
+            else:
+                row = None
             tokens = {t for t in (("g", a.guid), ("l", a.link), ("t", a.title)) if t[1]}
             again = not tokens_seen.isdisjoint(tokens) or (
                 row is not None and row["id"] in rows_seen
