@@ -26,7 +26,6 @@ import http.client
 import logging
 import os
 import pickle
-import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -541,15 +540,22 @@ class _Cpu:
     share one core (the GIL).
 
     A worker is this Python running `worker_main`, one step at a time, pickles over its
-    stdin / stdout. The workers start once the requests are sent (`start`, or the first step)
-    and load their modules while the feeds are on their way; started earlier, they would
-    slow the sending down. A worker ends when its stdin closes, so it also ends with the
-    refresh when that is killed."""
+    stdin / stdout. Each worker is given a second step while it works on one (`DEPTH`): it
+    starts that one as soon as it has sent its answer, instead of waiting for a refresh
+    thread to wake up, read the answer and send the next step (3-7 ms each time, the refresh
+    threads waiting for the interpreter lock while the database work holds it).
+
+    The workers start once the requests are sent (`start`, or the first step) and load their
+    modules while the feeds are on their way; started earlier, they would slow the sending
+    down. A worker ends when its stdin closes, so it also ends with the refresh when that is
+    killed."""
+
+    DEPTH = 2  # steps given to one worker at a time
 
     def __init__(self, processes: int) -> None:
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._workers: list[_Worker] = []
+        self._load: dict[_Worker, int] = {}  # steps given to each worker and not answered
         self._to_start = processes if processes >= 2 else 0
         self.processes = self._to_start  # 0: the steps run on the calling threads
 
@@ -563,35 +569,45 @@ class _Cpu:
                     log.info("Processus de calcul indisponible", exc_info=True)
                     break
                 self._workers.append(worker)
-                self._idle.put(worker)
+                self._load[worker] = 0
+
+    def _take(self) -> _Worker | None:
+        """The least busy worker that can take a step (waiting for one); None when there are
+        no workers left."""
+        with self._lock:
+            while self._workers:
+                worker = min(self._workers, key=self._load.__getitem__)
+                if self._load[worker] < self.DEPTH:
+                    self._load[worker] += 1
+                    return worker
+                self._lock.wait(0.5)
+            return None
+
+    def _give_back(self, worker: _Worker, broken: bool = False) -> None:
+        with self._lock:
+            if worker in self._load:
+                self._load[worker] -= 1
+            if broken and worker in self._workers:
+                self._workers.remove(worker)
+            self._lock.notify_all()
 
     def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._to_start:
             self.start()
-        while fn.__name__ in _CPU_STEPS:
-            with self._lock:
-                if not self._workers:
-                    break
-            try:
-                worker = self._idle.get(timeout=0.5)
-            except queue.Empty:
-                continue  # all busy (or all gone: the loop checks)
-            try:
-                return worker.call(fn.__name__, args)
-            except _StepFailed as exc:  # the worker is fine: this thread does the step
-                log.warning("Calcul en échec dans un processus : %s", exc)
-                break
-            except Exception:  # noqa: BLE001 - a broken worker: this thread does the step
-                log.warning("Processus de calcul en échec ; calcul sur place", exc_info=True)
-                with self._lock:
-                    if worker in self._workers:
-                        self._workers.remove(worker)
-                worker.close(kill=True)
-                worker = None
-                break
-            finally:
-                if worker is not None:
-                    self._idle.put(worker)
+        if fn.__name__ in _CPU_STEPS:
+            worker = self._take()
+            if worker is not None:
+                broken = False
+                try:
+                    return worker.call(fn.__name__, args)
+                except _StepFailed as exc:  # the worker is fine: this thread does the step
+                    log.warning("Calcul en échec dans un processus : %s", exc)
+                except Exception:  # noqa: BLE001 - a broken worker: this thread does the step
+                    log.warning("Processus de calcul en échec ; calcul sur place", exc_info=True)
+                    broken = True
+                    worker.close(kill=True)
+                finally:
+                    self._give_back(worker, broken)
         return fn(*args)
 
     def close(self) -> None:
@@ -599,6 +615,7 @@ class _Cpu:
         with self._lock:
             workers, self._workers = self._workers, []
             self._to_start = 0
+            self._lock.notify_all()
         for worker in workers:
             worker.release()
         if workers:
@@ -612,6 +629,9 @@ class _StepFailed(Exception):
 
 
 class _Worker:
+    """One worker process. Several threads may `call` it at once: their steps go down its
+    stdin in turn, and each thread reads its own answer, in the same order."""
+
     def __init__(self) -> None:
         import subprocess
         import sys
@@ -634,28 +654,62 @@ class _Worker:
             start_new_session=True,  # Ctrl+C is for the refresh, which then closes the pipes
         )
         _widen_pipes(self.proc.stdin, self.proc.stdout)
+        self._send_lock = threading.Lock()
+        self._turn = threading.Condition()
+        self._sent = 0  # steps sent
+        self._answered = 0  # answers read
+        self._broken = False
 
     def call(self, name: str, args: tuple[Any, ...]) -> Any:
         assert self.proc.stdin is not None and self.proc.stdout is not None
+        data = _dumps((name, args))  # before taking a turn
+        with self._send_lock:
+            if self._broken:
+                raise EOFError("worker gone")
+            try:
+                self.proc.stdin.write(data)
+                self.proc.stdin.flush()
+            except BaseException:
+                self._fail()
+                raise
+            ticket = self._sent
+            self._sent += 1
+        with self._turn:
+            while self._answered != ticket and not self._broken:
+                self._turn.wait()
+            if self._broken:
+                raise EOFError("worker gone")
         # A worker that does not answer (stuck, or not a worker at all) is killed: the read
         # then ends, and the calling thread does the step itself.
         watchdog = threading.Timer(STEP_TIMEOUT, self.proc.kill)
         watchdog.daemon = True
         watchdog.start()
         try:
-            _send(self.proc.stdin, (name, args))
             ok, value = _receive(self.proc.stdout)
+        except BaseException:
+            self._fail()
+            raise
         finally:
             watchdog.cancel()
+        with self._turn:
+            self._answered += 1
+            self._turn.notify_all()
         if not ok:
             raise _StepFailed(f"{name} : {value}")
         return value
 
+    def _fail(self) -> None:
+        """The pipes broke: the threads waiting for their turn stop waiting."""
+        with self._turn:
+            self._broken = True
+            self._turn.notify_all()
+
     def release(self) -> None:
         """Close its stdin: it ends once done with what it has read."""
         try:
-            if self.proc.stdin is not None:
-                self.proc.stdin.close()
+            with self._send_lock:
+                if self.proc.stdin is not None:
+                    self.proc.stdin.close()
         except OSError:
             pass
 
@@ -679,9 +733,9 @@ PIPE_BYTES = 1 << 20
 
 def _widen_pipes(*pipes: Any) -> None:
     """Where the system allows it (Linux), room for a whole step in each pipe: a worker's
-    answer (~170 KB for a feed of 30 articles) then leaves in one write, instead of waiting,
-    64 KB at a time, for a refresh thread that must first get the interpreter lock back
-    (which took 3-4 ms per answer, the worker idle meanwhile)."""
+    answer (~170 KB for a feed of 30 articles) then leaves in one write and the worker goes
+    on with its next step, instead of waiting, 64 KB at a time, for the refresh thread that
+    reads it (which must first get the interpreter lock back)."""
     try:
         import fcntl
     except ImportError:  # Windows
@@ -693,9 +747,13 @@ def _widen_pipes(*pipes: Any) -> None:
             return  # not Linux, or over the system's limit: the default size then
 
 
-def _send(pipe: Any, obj: Any) -> None:
+def _dumps(obj: Any) -> bytes:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    pipe.write(len(data).to_bytes(8, "little") + data)
+    return len(data).to_bytes(8, "little") + data
+
+
+def _send(pipe: Any, obj: Any) -> None:
+    pipe.write(_dumps(obj))
     pipe.flush()
 
 
