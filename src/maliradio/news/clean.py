@@ -140,17 +140,13 @@ def _parse_fragment(html: str) -> Any:
     return lxml.html.fragment_fromstring(html or "", create_parent="div")
 
 
-def _tostring(el: Any) -> str:
-    """One element as HTML (its tail included), as `_serialize` writes it."""
+def _serialize(root: Any) -> str:
+    """What the fragment's <div> holds, as HTML: one call for the whole tree (one per element
+    cost three times as much)."""
     import lxml.etree
 
-    return str(lxml.etree.tostring(el, encoding="unicode", method="html"))
-
-
-def _serialize(root: Any) -> str:
-    out = [htmlmod.escape(root.text)] if root.text else []
-    out.extend(_tostring(child) for child in root)
-    return "".join(out).strip()
+    html = str(lxml.etree.tostring(root, encoding="unicode", method="html", with_tail=False))
+    return html[html.index(">") + 1 : html.rindex("</")].strip()
 
 
 def _is_pixel(img: Any) -> bool:
@@ -289,14 +285,12 @@ class ArticleTree:
         root: Any,
         leaves: list[tuple[Any, str]],
         title: str,
-        pieces: dict[Any, str] | None = None,
     ) -> None:
         self.raw = raw
         self.keys = keys
         self.title = title
         self._root = root
         self._leaves = leaves  # (leaf block, its key), for the leaves that have one
-        self._pieces = pieces or {}  # top-level element -> its part of `raw`
         self._text: str | None = None
         self._used = False  # the tree was changed: text and reading form come from `raw`
 
@@ -322,30 +316,10 @@ class ArticleTree:
             return clean_for_reading(self.raw, self._text, self.keys, set(boilerplate), self.title)
         self._used = True
         root = self._root
-        changed: set[Any] = set()  # top-level elements whose part of `raw` no longer holds
-
-        def drop_tree(el: Any) -> None:
-            parent = el.getparent()
-            if parent is root:  # its tail goes to the element before it (or to root.text)
-                before = el.getprevious()
-                if before is not None:
-                    changed.add(before)
-            else:
-                top = el
-                while parent is not None and parent is not root:
-                    top, parent = parent, parent.getparent()
-                if parent is root:  # (else it sits in a part already dropped)
-                    changed.add(top)
-            el.drop_tree()
-
         for el in drop:
-            drop_tree(el)
-        _drop_empty_blocks(root, drop_tree)
-        out = [htmlmod.escape(root.text)] if root.text else []
-        for child in root:  # what did not change is not serialized again
-            piece = None if child in changed else self._pieces.get(child)
-            out.append(piece if piece is not None else _tostring(child))
-        html = "".join(out).strip()
+            el.drop_tree()
+        _drop_empty_blocks(root)
+        html = _serialize(root)
         text = _tree_text(root)
         if text.strip():
             return html, text
@@ -366,8 +340,7 @@ def prepare_tree(
     images = _prepare_tree(root, base_url, title)
     if images or root.find(".//img") is not None:
         _localize_tree(root, {url: cache_image(url) for url in images})
-    pieces = {child: _tostring(child) for child in root}
-    out = ((htmlmod.escape(root.text) if root.text else "") + "".join(pieces.values())).strip()
+    out = _serialize(root)
     title_norm = _norm(title)
     leaves: list[tuple[Any, str]] = []
     keys: list[str] = []
@@ -377,7 +350,7 @@ def prepare_tree(
             leaves.append((el, k))
             if k not in keys:
                 keys.append(k)
-    return ArticleTree(out, keys, root, leaves, title, pieces)
+    return ArticleTree(out, keys, root, leaves, title)
 
 
 def prepare_article(
@@ -409,20 +382,17 @@ def _localize_tree(root: Any, cached: Mapping[str, str | None]) -> None:
     _drop_empty_blocks(root)
 
 
-def _drop_empty_blocks(root: Any, drop: Callable[[Any], None] | None = None) -> None:
+def _drop_empty_blocks(root: Any) -> None:
     for el in list(root.iter()):
         if (
             el is not root
             and isinstance(el.tag, str)
             and el.tag in BLOCK_TAGS
             and el.tag != "hr"
-            and not any(t.strip() for t in el.itertext())
+            and not el.text_content().strip()
             and el.find(".//img") is None
         ):
-            if drop is None:
-                el.drop_tree()
-            else:
-                drop(el)
+            el.drop_tree()
 
 
 # --- boilerplate ----------------------------------------------------------------------------
