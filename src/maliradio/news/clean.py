@@ -285,12 +285,16 @@ class ArticleTree:
         root: Any,
         leaves: list[tuple[Any, str]],
         title: str,
+        flat: list[tuple[Any, str]] | None = None,
     ) -> None:
         self.raw = raw
         self.keys = keys
         self.title = title
         self._root = root
         self._leaves = leaves  # (leaf block, its key), for the leaves that have one
+        # A flat article (`_flat_blocks`): each top-level block and its text. Its plain text is
+        # laid out from these, without a walk over the tree.
+        self._flat = flat
         self._text: str | None = None
         self._used = False  # the tree was changed: text and reading form come from `raw`
 
@@ -299,6 +303,8 @@ class ArticleTree:
         if self._text is None:
             if self._root is None:
                 self._text = ""
+            elif self._flat is not None:
+                self._text = _layout_text(t + "\n\n" for _el, t in self._flat)
             elif self._used:
                 self._text = html_to_text(self.raw)
             else:
@@ -318,9 +324,15 @@ class ArticleTree:
         root = self._root
         for el in drop:
             el.drop_tree()
-        _drop_empty_blocks(root)
-        html = _serialize(root)
-        text = _tree_text(root)
+        if self._flat is not None:
+            # whole blocks went, each with its text: no block left empty, text laid out as is
+            html = _serialize(root)
+            gone = set(drop)
+            text = _layout_text(t + "\n\n" for el, t in self._flat if el not in gone)
+        else:
+            _drop_empty_blocks(root)
+            html = _serialize(root)
+            text = _tree_text(root)  # (changes the tree)
         if text.strip():
             return html, text
         # every paragraph looks like boilerplate: the article is shown whole (clean_for_reading)
@@ -344,13 +356,17 @@ def prepare_tree(
     title_norm = _norm(title)
     leaves: list[tuple[Any, str]] = []
     keys: list[str] = []
-    for el in _leaf_blocks(root):
-        k = _block_key(el, title_norm)
+    flat = _flat_blocks(root)
+    if flat is not None:
+        blocks = [(el, _text_key(text, title_norm)) for el, text in flat]
+    else:
+        blocks = [(el, _block_key(el, title_norm)) for el in _leaf_blocks(root)]
+    for el, k in blocks:
         if k:
             leaves.append((el, k))
             if k not in keys:
                 keys.append(k)
-    return ArticleTree(out, keys, root, leaves, title)
+    return ArticleTree(out, keys, root, leaves, title, flat)
 
 
 def prepare_article(
@@ -420,17 +436,53 @@ def _leaf_blocks(root: Any) -> list[Any]:
     return leaves
 
 
+# Inside a top-level block of a flat article there is none of these.
+_NOT_INLINE = LEAF_CANDIDATES | BLOCK_TAGS | {"br", "img"}
+
+
+def _flat_blocks(root: Any) -> list[tuple[Any, str]] | None:
+    """(block, its text) for each top-level element when the article is flat, as most are: a
+    row of paragraphs and headings, each a leaf block with text in it and inline markup only,
+    no text between them. Those blocks are its leaves, and nothing else can become empty.
+    None for any other article."""
+    if root.text and root.text.strip():
+        return None
+    for el in root.iterdescendants():
+        tag = el.tag
+        if not isinstance(tag, str) or (tag in _NOT_INLINE and el.getparent() is not root):
+            return None
+    out = []
+    for el in root:
+        if (
+            el.tag not in LEAF_CANDIDATES
+            or el.tag == "li"  # (laid out with a bullet)
+            or (el.tail and el.tail.strip())
+        ):
+            return None
+        text = el.text_content()
+        if not text.strip():
+            return None
+        out.append((el, text))
+    return out or None
+
+
 def _block_key(el: Any, title_norm: str) -> str | None:
-    text = _norm(el.text_content())
-    if len(title_norm) >= 4 and title_norm in text:
-        # "L'article <titre> est apparu en premier sur <site>" is the same line for every article
-        text = " ".join(text.replace(title_norm, " ").split())
-    if text:
-        return hashlib.sha1(text.encode()).hexdigest()[:16]
+    key = _text_key(el.text_content(), title_norm)
+    if key:
+        return key
     srcs = [img.get("src") or "" for img in el.iter("img")]
     if srcs:
         return hashlib.sha1(("img:" + "|".join(srcs)).encode()).hexdigest()[:16]
     return None
+
+
+def _text_key(text: str, title_norm: str) -> str | None:
+    """A paragraph's key from its text; None when it has no words."""
+    text = _norm(text)
+    if len(title_norm) >= 4 and title_norm in text:
+        # "L'article <titre> est apparu en premier sur <site>" is the same line for every article
+        text = " ".join(text.replace(title_norm, " ").split())
+    return hashlib.sha1(text.encode()).hexdigest()[:16] if text else None
 
 
 def paragraph_keys(html: str, title: str = "") -> list[str]:
@@ -489,8 +541,14 @@ def _tree_text(root: Any) -> str:
             el.tail = "\n" + (el.tail or "")
         elif el.tag in BLOCK_TAGS:
             el.tail = "\n\n" + (el.tail or "")
-    text = lxml.etree.tostring(root, method="text", encoding="unicode", with_tail=False)
-    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return _layout_text(
+        (lxml.etree.tostring(root, method="text", encoding="unicode", with_tail=False),)
+    )
+
+
+def _layout_text(parts: Iterable[str]) -> str:
+    """The text of `parts` with its spaces collapsed, at most one blank line in a row."""
+    lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
