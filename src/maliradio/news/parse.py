@@ -67,6 +67,18 @@ def _plain(text: str) -> str:
     return " ".join(htmlmod.unescape(text).split())
 
 
+def _has_text(html: str, n: int) -> bool:
+    """Whether `_plain(html)` is at least `n` characters long, reading no more of `html` than
+    it takes. `_plain` never lengthens what it is given, and what it gives for a beginning of
+    `html` cut just after a ">" begins what it gives for the whole."""
+    if len(html) < n:
+        return False
+    cut = html.find(">", 2 * n)
+    if cut != -1 and len(_plain(html[: cut + 1])) >= n:
+        return True
+    return len(_plain(html)) >= n
+
+
 def _timestamp(entry: Any) -> float | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = dict.get(entry, key)  # plain get: no feedparser key-fallback warning
@@ -189,7 +201,6 @@ def _entry(
         return False
     if not title:
         title = _plain(body_html)[:120] or link
-    text_len = len(_plain(body_html))
     digest = hashlib.sha1(
         "\x00".join((title, link, body_html)).encode("utf-8", "replace")
     ).hexdigest()
@@ -201,7 +212,7 @@ def _entry(
             author=_plain(author),
             published=published,
             html=body_html,
-            summary_only=text_len < SUMMARY_ONLY_CHARS,
+            summary_only=not _has_text(body_html, SUMMARY_ONLY_CHARS),
             content_hash=digest,
             image_url=image_url,
         )
