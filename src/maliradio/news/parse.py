@@ -578,6 +578,7 @@ class _Reader:
         # feedparser's base URI: the response URL made safe and absolute (at every tag)
         base = h.safe_absolute("", url) or url
         self.base = h.safe_absolute(base, base) or base
+        self._names: dict[Any, tuple[str, str]] = {}  # tag -> `name` (but for unknown ones)
 
     def name(self, el: Any) -> tuple[str, str]:
         """(kind, name) of an element. kind: "core" (the format's own namespace), "alias" (a
@@ -585,6 +586,9 @@ class _Reader:
         feedparser knows: dc, content, media...) or "unknown"; name: feedparser's name for it,
         lowercased ("title", "dc:creator")."""
         tag = el.tag
+        known = self._names.get(tag)
+        if known is not None:
+            return known
         if not isinstance(tag, str):
             raise _Unusual("node")
         if tag[0] == "{":
@@ -593,15 +597,18 @@ class _Reader:
             ns, local = "", tag
         local = local.lower()
         if ns == self.core:
-            return "core", local
+            out = self._names[tag] = ("core", local)
+            return out
         low = ns.lower()
         if "backend.userland.com/rss" in low:
             low = "http://backend.userland.com/rss"
         prefix = self.h.namespaces.get(low)
         if prefix == "":
-            return "alias", local
+            out = self._names[tag] = ("alias", local)
+            return out
         if prefix is not None:
-            return "known", f"{prefix}:{local}"
+            out = self._names[tag] = ("known", f"{prefix}:{local}")
+            return out
         given = (el.prefix or "").lower()
         return "unknown", f"{given}:{local}" if given else local
 
