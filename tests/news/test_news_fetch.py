@@ -230,3 +230,41 @@ def test_offline_everything_fails_but_nothing_is_lost(server, store, image_dir):
     # the network being down is not the sources' fault: no backoff
     assert all(s.error_count == 0 and s.error for s in store.list_sources())
     assert store.count_articles() == 4
+
+
+def test_a_refresh_never_stops_to_checkpoint_the_next_one_does_it_while_waiting(
+    server, store, image_dir, tmp_path
+):
+    """SQLite would copy its write-ahead log into the database file (and sync it) inside
+    the commit that takes the log past 4 MB: a stall in the middle of a refresh, or in the
+    window when it marks an article read. The log is copied by the next refresh instead,
+    while its requests are out, and nothing is lost meanwhile."""
+    words = " ".join(f"Paragraphe {{i}} mot{k} du conseil des ministres." for k in range(60))
+    text = f"<p>{words}</p>" * 2
+    for n in range(4):  # 4 x 120 articles of ~8 KB: the log goes well past 1000 pages
+        items = make_items(server.base, 120, f"Long{n}", body=lambda i: text.replace("{i}", str(i)))
+        server.set(f"/f{n}", rss20(items), etag=f'"v{n}"')
+        store.add_source(server.url(f"/f{n}"), f"f{n}")
+    db = tmp_path / "news.sqlite3"
+    wal = tmp_path / "news.sqlite3-wal"
+
+    first = refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    assert [r.status for r in first.results] == [UPDATED] * 4
+    assert wal.stat().st_size > 4_500_000  # all of it still in the log...
+    assert db.stat().st_size < 200_000  # none copied during the refresh (what came before)
+
+    second = refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    assert [r.status for r in second.results] == [NOT_MODIFIED] * 4
+    assert db.stat().st_size > 4_000_000  # copied meanwhile
+    import shutil
+
+    from maliradio.news.store import NewsStore
+
+    alone = tmp_path / "alone" / "news.sqlite3"
+    alone.parent.mkdir()
+    shutil.copyfile(db, alone)  # the database file without its log has every article
+    copy = NewsStore(alone, defaults=[])
+    try:
+        assert copy.count_articles() == 480
+    finally:
+        copy.close()
