@@ -1074,7 +1074,6 @@ def refresh(
     if to_fetch:
         cpu = _Cpu(_default_processes(len(to_fetch)) if processes is None else processes)
         client = None
-        checkpoint: threading.Thread | None = None
         try:
             client = make_client(silence_timeout=silence_timeout, connect_timeout=connect_timeout)
             limiter = HostLimiter(per_host)
@@ -1086,9 +1085,6 @@ def refresh(
                 stored: dict[str, _Stored] = {s.id: Future() for s in to_fetch}
                 futures = [pool.submit(_safe_fetch, ctx, s, stored[s.id], cpu) for s in to_fetch]
                 cpu.start()  # they load their modules while the feeds are on their way
-                # and the database file takes in the log of earlier writes meanwhile
-                checkpoint = threading.Thread(target=store.checkpoint, name="news-checkpoint")
-                checkpoint.start()
                 for s in to_fetch:  # read while the requests are on their way
                     try:
                         stored[s.id].set_result(
@@ -1148,8 +1144,6 @@ def refresh(
             if client is not None:
                 client.close()
             cpu.close()
-            if checkpoint is not None:
-                checkpoint.join()  # (long done, but for a huge log on a slow disk)
     report.offline = attempted > 0 and connect_failures == attempted
     for o, _res in deferred:
         if o.kind == "cancelled":

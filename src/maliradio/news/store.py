@@ -357,27 +357,7 @@ class NewsStore:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        # No checkpoint on a commit: SQLite's automatic one copies the whole log into the
-        # database (and syncs it) inside whichever commit passes 1000 pages, be it a refresh
-        # storing a source (~15 ms) or the window marking an article read. `checkpoint`
-        # does it instead, while a refresh waits for the network.
-        conn.execute("PRAGMA wal_autocheckpoint = 0")
         return conn
-
-    def checkpoint(self) -> None:
-        """Copy what the write-ahead log holds into the database file, without waiting for
-        (nor holding up) any reader or writer. On its own connection: for a worker thread."""
-        try:
-            conn = self._raw_connect()
-        except sqlite3.Error:
-            log.warning("Point de contrôle de la base impossible", exc_info=True)
-            return
-        try:
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except sqlite3.Error:
-            log.warning("Point de contrôle de la base impossible", exc_info=True)
-        finally:
-            conn.close()
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
