@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -371,7 +371,7 @@ class _Draft:
     """One entry to clean, then cleaned."""
 
     index: int  # its place in the feed
-    entry: ParsedEntry
+    entry: ParsedEntry | None  # None once cleaned for good
     base_url: str
     body: str  # the HTML to clean: the feed's, or the article page's main text
     full: bool = False
@@ -468,15 +468,16 @@ def _clean_drafts(
     _add_reading_forms(trees, paragraph_counts)
     for d in drafts:
         if d.article is not None and not d.images:
-            # No picture that could fail: never cleaned again, so its source HTML need not
-            # travel back from a worker process (a third of what it sends).
+            # No picture that could fail: never cleaned again, so its entry and source HTML
+            # need not travel back from a worker process (a third of what it sends).
             d.body = ""
-            d.entry = replace(d.entry, html="")
+            d.entry = None
     return drafts
 
 
 def _clean_draft(d: _Draft) -> tuple[PreparedArticle, clean.ArticleTree]:
     e = d.entry
+    assert e is not None
     body = d.body
     if e.image_url and "<img" not in body:
         body = f'<figure><img src="{htmlmod.escape(e.image_url)}"></figure>' + body
@@ -618,10 +619,12 @@ class _Cpu:
             self._lock.notify_all()
         for worker in workers:
             worker.release()
+        def end() -> None:
+            for worker in workers:
+                worker.close()
+
         if workers:
-            threading.Thread(
-                target=lambda: [w.close() for w in workers], name="news-cpu-end", daemon=True
-            ).start()
+            threading.Thread(target=end, name="news-cpu-end", daemon=True).start()
 
 
 class _StepFailed(Exception):
@@ -955,7 +958,8 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
     slots: list[tuple[int, PreparedArticle]] = list(read.known)
     for d in drafts:
         if d.article is None:
-            log.warning("Article ignoré (%s, %s) : %s", source.id, d.entry.link, d.error)
+            link = d.entry.link if d.entry is not None else ""
+            log.warning("Article ignoré (%s, %s) : %s", source.id, link, d.error)
         else:
             slots.append((d.index, d.article))
     articles = [a for _i, a in sorted(slots, key=lambda x: x[0])]
