@@ -245,11 +245,14 @@ def _is_web(url: str) -> bool:
     return urlsplit(url).scheme in ("http", "https")
 
 
-def _prepare_tree(root: Any, base_url: str, title: str) -> list[str]:
+def _prepare_tree(
+    root: Any, base_url: str, title: str, pictures: bool = True, links: bool = True
+) -> list[str]:
     """In place: absolute links and images, no tracking pixels or lazy-load stubs, bare text
-    in paragraphs, no leading heading repeating the title. Returns the image URLs."""
+    in paragraphs, no leading heading repeating the title. Returns the image URLs.
+    `pictures` / `links` False: the fragment is known to have none (no search for them)."""
     images: list[str] = []
-    for img in list(root.iter("img")):
+    for img in list(root.iter("img")) if pictures else ():
         src = img.get("src") or ""
         for lazy in ("data-src", "data-lazy-src", "data-original"):
             if img.get(lazy) and (not src or src.startswith("data:")):
@@ -263,7 +266,7 @@ def _prepare_tree(root: Any, base_url: str, title: str) -> list[str]:
         img.set("src", url)
         if url not in images:
             images.append(url)
-    for a in root.iter("a"):
+    for a in root.iter("a") if links else ():
         href = (a.get("href") or "").strip()
         if href:
             url = absolute_url(base_url, href)
@@ -371,8 +374,10 @@ def prepare_tree(
     if not clean.strip():
         return ArticleTree("", [], None, [], title)
     root = _parse_fragment(clean)
-    images = _prepare_tree(root, base_url, title)
-    if images or root.find(".//img") is not None:
+    # (the sanitizer writes its tags in lower case)
+    pictures = "<img" in clean
+    images = _prepare_tree(root, base_url, title, pictures, "<a" in clean)
+    if images or (pictures and root.find(".//img") is not None):
         _localize_tree(root, {url: cache_image(url) for url in images})
     out = _serialize(root)
     title_norm = _norm(title)
