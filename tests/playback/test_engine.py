@@ -45,6 +45,26 @@ def test_hls_plays(engine, rec, hls_server, qtbot):
     assert hls_server.connections["/index.m3u8"] == 1
 
 
+def test_switching_from_hls_leaves_the_old_stream_behind(engine, rec, hls_server, icecast, qtbot):
+    """libVLC's stop takes ~100 ms on HLS; it runs off the window's thread, on the player
+    left behind, while a new player starts the next station: that old player must really
+    stop, and nothing it says on its way out may reach the new station's state."""
+    engine.play_url(hls_server.url("/index.m3u8"))  # 20 s of 1 s segments, fetched ahead
+    rec.wait_state(qtbot, State.PLAYING, timeout=10)
+    n = len(rec.statuses)
+    engine.play_url(icecast.url())  # another station, at once
+    rec.wait_state(qtbot, State.PLAYING, timeout=10, after=n)
+    qtbot.wait(1500)  # the old player has long stopped: no more segments asked for
+    segments = len([p for p, _h in hls_server.requests if p.endswith(".ts")])
+    qtbot.wait(2500)
+    assert len([p for p, _h in hls_server.requests if p.endswith(".ts")]) == segments < 20
+    after = rec.states[n:]
+    assert after[after.index("playing") :] == ["playing"], after  # no end, error or retry
+    assert engine.status.state is State.PLAYING
+    engine.stop()
+    assert rec.statuses[-1].state is State.STOPPED
+
+
 @pytest.mark.parametrize(
     "name,maker,ctype",
     [

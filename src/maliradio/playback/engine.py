@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
@@ -146,10 +147,6 @@ class PlayerEngine(QObject):
         self.instance = self.vlc.Instance(args)
         if self.instance is None:
             raise bootstrap.LibVlcMissing(f"libVLC n'a pas démarré (arguments : {args})")
-        self.player = self.instance.media_player_new()
-        # keys and clicks on the video go to Qt (fullscreen, shortcuts), not to libVLC
-        self.player.video_set_key_input(False)
-        self.player.video_set_mouse_input(False)
         self._status = Status()
         self._title = ""
         self._station: Station | None = None
@@ -186,22 +183,13 @@ class PlayerEngine(QObject):
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self._start_attempt)
-        self._callbacks = []  # keep ctypes callbacks alive
+        self._media_callbacks: list = []  # keep the current media's ctypes callbacks alive
+        self._disposals: list[threading.Thread] = []  # players being stopped
         self._watch_network()
         ev = self.vlc.EventType
         self._ev_buffering = ev.MediaPlayerBuffering.value
         self._ev_meta = ev.MediaMetaChanged.value
-        em = self.player.event_manager()
-        for etype in (
-            ev.MediaPlayerOpening,
-            ev.MediaPlayerBuffering,
-            ev.MediaPlayerPlaying,
-            ev.MediaPlayerEncounteredError,
-            ev.MediaPlayerEndReached,
-        ):
-            cb = self._make_callback()
-            self._callbacks.append(cb)
-            em.event_attach(etype, cb)
+        self.player, self._callbacks = self._new_player()
 
     def _watch_network(self) -> None:
         """When the system says the network is back, retry at once instead of waiting out the
@@ -226,14 +214,38 @@ class PlayerEngine(QObject):
             log.info("réseau revenu : nouvelle tentative immédiate")
             self._retry_timer.start(0)
 
+    def _new_player(self) -> tuple[Any, list]:
+        """A media player. Its events carry the generation of the media it plays (`_gen_box`,
+        kept current while it is the engine's player), so those of a player being stopped
+        (`_stop_media`) are told apart and ignored."""
+        self._gen_box = box = [self._gen]
+        player = self.instance.media_player_new()
+        # keys and clicks on the video go to Qt (fullscreen, shortcuts), not to libVLC
+        player.video_set_key_input(False)
+        player.video_set_mouse_input(False)
+        ev = self.vlc.EventType
+        em = player.event_manager()
+        callbacks = []
+        for etype in (
+            ev.MediaPlayerOpening,
+            ev.MediaPlayerBuffering,
+            ev.MediaPlayerPlaying,
+            ev.MediaPlayerEncounteredError,
+            ev.MediaPlayerEndReached,
+        ):
+            cb = self._make_callback(box)
+            callbacks.append(cb)
+            em.event_attach(etype, cb)
+        return player, callbacks
+
     # ---- libVLC thread side: only hand the event over ----
-    def _make_callback(self):
+    def _make_callback(self, gen: list[int]):
         def callback(event, *_args):
             etype = event.type.value
             value = None
             if etype == self._ev_buffering:
                 value = float(event.u.new_cache)
-            self._vlcEvent.emit(self._gen, etype, value)
+            self._vlcEvent.emit(gen[0], etype, value)
 
         return callback
 
@@ -301,6 +313,8 @@ class PlayerEngine(QObject):
 
     def shutdown(self) -> None:
         self._reset()
+        for t in list(self._disposals):
+            t.join(10)
         self.player.release()
         self.instance.release()
 
@@ -328,8 +342,32 @@ class PlayerEngine(QObject):
         if self._relay is not None:
             self._relay.close()
             self._relay = None
-        self.player.stop()
+        if self._media is not None:
+            # libVLC's stop waits for its threads (~100 ms for HLS): done on a thread of its
+            # own, the window never waits for it; the next stream gets a new player.
+            old = (self.player, self._callbacks, self._media, self._media_callbacks)
+            self.player, self._callbacks = self._new_player()
+            self._media_callbacks = []
+            t = threading.Thread(target=self._dispose, args=(old,), name="vlc-stop", daemon=True)
+            self._disposals.append(t)
+            t.start()
+        else:
+            self._gen_box[0] = self._gen
         self._media = None
+
+    def _dispose(self, old: tuple) -> None:
+        player, _callbacks, media, _media_callbacks = old  # (alive until released)
+        try:
+            player.stop()
+            player.release()
+            media.release()
+        except Exception:  # noqa: BLE001 - a player that will not stop must not crash the app
+            log.warning("arrêt du lecteur", exc_info=True)
+        finally:
+            try:
+                self._disposals.remove(threading.current_thread())
+            except ValueError:
+                pass
 
     def _set(self, state: State, **kw) -> None:
         st = self._station
@@ -447,7 +485,7 @@ class PlayerEngine(QObject):
         gen = self._gen
         if not relayed:
             cb = self._meta_callback(gen)
-            self._callbacks = self._callbacks[:5] + [cb]
+            self._media_callbacks = [cb]
             media.event_manager().event_attach(self.vlc.EventType.MediaMetaChanged, cb)
         self._media = media
         self.player.set_media(media)
