@@ -947,7 +947,9 @@ class NewsStore:
                 "SELECT guid FROM articles WHERE source_id = ? AND guid IS NOT NULL", (sid,)
             )
         }
-        links = {r[0] for r in conn.execute("SELECT link FROM articles WHERE source_id = ?", (sid,))}
+        links = {
+            r[0] for r in conn.execute("SELECT link FROM articles WHERE source_id = ?", (sid,))
+        }
         for a in articles:
             if a.guid in guids or (a.link and a.link in links) or not (a.guid or a.link):
                 row = self._find(conn, sid, a)
