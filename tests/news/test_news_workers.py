@@ -14,7 +14,7 @@ import pytest
 from newsfeeds import Item, article_page, make_items, png, refresh_process, rss20, slow_handler
 
 from maliradio.news import fetch
-from maliradio.news.fetch import UPDATED, refresh
+from maliradio.news.fetch import NOT_MODIFIED, UPDATED, refresh
 from maliradio.news.store import NewsStore
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -267,3 +267,25 @@ def test_a_worker_that_never_answers_is_killed_and_the_thread_does_the_step(monk
         assert len(cpu._workers) == 1  # the silent one is gone
     finally:
         cpu.close()
+
+
+def test_feeds_that_answered_304_start_no_worker_and_a_changed_one_is_still_read(
+    server, store, image_dir, workers
+):
+    """An automatic refresh is mostly 304s: no parsing, so no worker processes (~0.2 s of CPU
+    each to start). A feed that changed meanwhile is read by the refresh itself."""
+    for n in range(4):
+        server.set(f"/f{n}", rss20(make_items(server.base, 3, f"Flux{n}")), etag=f'"v1-{n}"')
+        store.add_source(server.url(f"/f{n}"), f"f{n}")
+    assert {r.status for r in refresh(store, image_dir=image_dir).results} == {UPDATED}
+    assert len(workers) == 2  # new sources: their feeds come, workers help
+    assert {r.status for r in refresh(store, image_dir=image_dir).results} == {NOT_MODIFIED}
+    started = len(workers)  # (they had sent their feed the time before: workers again)
+    assert {r.status for r in refresh(store, image_dir=image_dir).results} == {NOT_MODIFIED}
+    assert len(workers) == started  # all answered 304 last time: none started
+    server.set("/f2", rss20(make_items(server.base, 4, "Nouveau")), etag='"v2-2"')
+    report = refresh(store, image_dir=image_dir)
+    assert len(workers) == started
+    assert sorted(r.status for r in report.results) == [NOT_MODIFIED] * 3 + [UPDATED]
+    assert [r.new for r in report.results if r.status == UPDATED] == [4]
+    assert store.count_articles(search="Nouveau") == 4
