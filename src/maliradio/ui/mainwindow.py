@@ -4,6 +4,7 @@ and the news on the right."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from maliradio import __version__
 from maliradio.catalog.models import Station
-from maliradio.playback.engine import PlayerEngine, State, Status
+from maliradio.playback.status import State, Status
 from maliradio.settings import Settings
 from maliradio.ui.card import StationCard
 from maliradio.ui.dialogs import StationDialog
@@ -28,6 +29,9 @@ from maliradio.ui.playerbar import PlayerBar
 from maliradio.ui.stations import StationList
 from maliradio.ui.tasks import run_task
 from maliradio.ui.video import VideoArea
+
+if TYPE_CHECKING:
+    from maliradio.playback.engine import PlayerEngine
 
 log = logging.getLogger("maliradio.ui")
 
@@ -48,7 +52,7 @@ class MainWindow(QMainWindow):
         self.settings = Settings()
         self.catalog = None
         self.engine: PlayerEngine | None = None
-        self._engine_factory = engine_factory or (lambda: PlayerEngine())
+        self._engine_factory = engine_factory or _new_engine
         self._engine_error = ""
         self.ready = False  # settings and catalogue loaded
 
@@ -392,3 +396,10 @@ class MainWindow(QMainWindow):
         if hasattr(self.news, "shutdown"):
             self.news.shutdown()
         super().closeEvent(event)
+
+
+def _new_engine() -> PlayerEngine:
+    # Imported here: libVLC's loader and the stream code load after the first paint.
+    from maliradio.playback.engine import PlayerEngine
+
+    return PlayerEngine()

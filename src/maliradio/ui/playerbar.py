@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from maliradio.playback.engine import State, Status
+from maliradio.playback.status import State, Status
 from maliradio.ui.icons import icon
 
 
