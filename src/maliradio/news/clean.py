@@ -118,7 +118,6 @@ def _parse_fragment(html: str) -> Any:
     """The fragment's elements in a <div> (no parent), as `lxml.html.fragment_fromstring(html,
     create_parent="div")` gives them, parsed the short way: inside a document of our own."""
     import lxml.etree
-    import lxml.html
 
     if html and not _FULL_DOCUMENT.match(html):
         parser = getattr(_parsers, "html", None)
@@ -140,6 +139,8 @@ def _parse_fragment(html: str) -> Any:
                 if root.text and not root.text.strip():
                     root.text = None  # (leading blanks are not kept)
                 return root
+    import lxml.html  # (the long way only: a worker process starts faster without it)
+
     return lxml.html.fragment_fromstring(html or "", create_parent="div")
 
 

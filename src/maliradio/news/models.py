@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 COUNTRIES = ("ML", "BF", "NE", "INT")
@@ -105,3 +106,39 @@ class UpdateStats:
     new: int = 0
     updated: int = 0
     pruned: int = 0
+
+
+@dataclass
+class KnownEntry:
+    """What a refresh needs to know of a stored article to tell whether it changed."""
+
+    id: int
+    deleted: bool
+    content_hash: str
+    full_fetched: bool
+
+
+def lookup_key(guid: str, link: str, title: str) -> list[tuple[str, str]]:
+    """The keys an entry is looked up by inside its source, in order: guid, then link, then
+    title."""
+    if guid:
+        keys = [("g", guid)]
+        if link:
+            keys.append(("l", link))  # a row stored before the feed had guids
+        return keys
+    if link:
+        return [("l", link)]
+    return [("t", title)] if title else []
+
+
+# A paragraph is boilerplate in a source (a share line, a signature) when at least this many
+# of its articles, and this fraction of them, hold it.
+BOILERPLATE_MIN_ARTICLES = 3
+BOILERPLATE_MIN_FRACTION = 0.25
+
+
+def boilerplate_set(n: int, counts: dict[str, int]) -> set[str]:
+    """The paragraph keys a source repeats: held by at least BOILERPLATE_MIN_ARTICLES articles
+    and BOILERPLATE_MIN_FRACTION of the `n` articles that have keys."""
+    threshold = max(BOILERPLATE_MIN_ARTICLES, math.ceil(BOILERPLATE_MIN_FRACTION * n))
+    return {k for k, c in counts.items() if c >= threshold}

@@ -23,13 +23,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from maliradio.news import clean
 from maliradio.news.models import (
+    BOILERPLATE_MIN_ARTICLES,
+    BOILERPLATE_MIN_FRACTION,
     STATUS_ERROR,
     STATUS_GONE,
     STATUS_NEW,
@@ -38,18 +39,19 @@ from maliradio.news.models import (
     STATUS_WAITING,
     Article,
     ArticleSummary,
+    KnownEntry,
     PreparedArticle,
     Source,
     SourceUpdate,
     UpdateStats,
+    boilerplate_set,
+    lookup_key,
 )
 
 log = logging.getLogger("maliradio.db")
 
 SCHEMA_VERSION = 3
 
-BOILERPLATE_MIN_ARTICLES = 3
-BOILERPLATE_MIN_FRACTION = 0.25
 TOMBSTONE_DAYS = 30
 BACKOFF_BASE = 5 * 60.0
 BACKOFF_MAX = 6 * 3600.0
@@ -263,14 +265,6 @@ def load_default_sources(path: Path | None = None) -> list[dict[str, Any]]:
         return []
 
 
-@dataclass
-class KnownEntry:
-    id: int
-    deleted: bool
-    content_hash: str
-    full_fetched: bool
-
-
 def slugify(text: str) -> str:
     import unicodedata
 
@@ -299,13 +293,6 @@ _INSERT_ARTICLE = (
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_PARAGRAPH = "INSERT OR IGNORE INTO paragraphs(source_id, key, article_id) VALUES (?, ?, ?)"
-
-
-def boilerplate_set(n: int, counts: dict[str, int]) -> set[str]:
-    """The paragraph keys a source repeats: held by at least BOILERPLATE_MIN_ARTICLES articles
-    and BOILERPLATE_MIN_FRACTION of the `n` articles that have keys."""
-    threshold = max(BOILERPLATE_MIN_ARTICLES, math.ceil(BOILERPLATE_MIN_FRACTION * n))
-    return {k for k, c in counts.items() if c >= threshold}
 
 
 def _reading_form(a: PreparedArticle, boilerplate: set[str]) -> tuple[str, str]:
@@ -703,17 +690,7 @@ class NewsStore:
                 out.setdefault(("t", r["title"]), k)
         return out
 
-    @staticmethod
-    def lookup_key(guid: str, link: str, title: str) -> list[tuple[str, str]]:
-        """Dedup order inside a source: guid, then link, then title."""
-        if guid:
-            keys = [("g", guid)]
-            if link:
-                keys.append(("l", link))  # a row stored before the feed had guids
-            return keys
-        if link:
-            return [("l", link)]
-        return [("t", title)] if title else []
+    lookup_key = staticmethod(lookup_key)  # dedup order inside a source (models.lookup_key)
 
     def _find(self, conn: sqlite3.Connection, source_id: str, a: PreparedArticle) -> Any:
         cols = "id, deleted, content_hash, guid"
