@@ -18,12 +18,10 @@ Two readers give the same entries:
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import hashlib
 import html as htmlmod
 import io
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,12 +77,23 @@ def _has_text(html: str, n: int) -> bool:
     return len(_plain(html)) >= n
 
 
+_EPOCH_DAY = datetime.date(1970, 1, 1).toordinal()
+
+
+def _timegm(t: Any) -> int:
+    """`calendar.timegm` (seconds since the epoch of a UTC time tuple), without importing
+    `calendar` (and `locale` with it) into every worker process."""
+    year, month, day, hh, mm, ss = t[:6]
+    days = datetime.date(year, month, 1).toordinal() - _EPOCH_DAY + day - 1
+    return ((days * 24 + hh) * 60 + mm) * 60 + ss
+
+
 def _timestamp(entry: Any) -> float | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = dict.get(entry, key)  # plain get: no feedparser key-fallback warning
         if value:
             try:
-                return float(calendar.timegm(value))
+                return float(_timegm(value))
             except (TypeError, ValueError, OverflowError):
                 continue
     return None
@@ -730,7 +739,7 @@ def _utc(year: int, mon: int, day: int, hh: int, mm: int, ss: int) -> float | No
         datetime.datetime(year, mon, day, hh, mm, ss)
     except ValueError:
         return None
-    return float(calendar.timegm((year, mon, day, hh, mm, ss, 0, 0, 0)))
+    return float(_timegm((year, mon, day, hh, mm, ss)))
 
 
 def _feed_title(r: _Reader, el: Any) -> str:
@@ -1019,6 +1028,8 @@ def parse_feed_lxml(body: bytes, url: str, content_type: str = "") -> ParsedFeed
     except _Unusual:
         return None
     except Exception:  # noqa: BLE001 - a fast-path bug must never cost a feed
+        import logging  # (here only: a worker process starts faster without it)
+
         logging.getLogger("maliradio.news").warning("Lecture rapide impossible", exc_info=True)
         return None
 
