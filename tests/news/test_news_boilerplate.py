@@ -54,7 +54,8 @@ def strips(monkeypatch):
 
 
 def _assert_cleaned_with_final_set(store, sid):
-    """Every live article reads exactly as its raw HTML cleaned with the source's final set."""
+    """Every live article reads exactly as its raw HTML cleaned with the source's final set,
+    and is indexed with the text of that."""
     conn = store._conn()
     bp = set(
         conn.execute("SELECT boilerplate FROM sources WHERE id = ?", (sid,)).fetchone()[0].split()
@@ -67,7 +68,7 @@ def _assert_cleaned_with_final_set(store, sid):
     for r in rows:
         keys = clean.paragraph_keys(r["raw_html"], r["title"])
         want = clean.clean_for_reading(r["raw_html"], None, keys, bp, r["title"])
-        assert (r["html"], r["text"]) == want, r["title"]
+        assert (store.get_article(r["id"]).html, r["text"]) == want, r["title"]
     return bp
 
 
@@ -197,11 +198,21 @@ def test_reading_form_is_what_cleaning_the_stored_html_gives():
             want = clean.clean_for_reading(tree.raw, None, tree.keys, bp, "Titre 1")
             assert tree.reading_form(bp) == want, html
             assert tree.raw_text() == clean.html_to_text(tree.raw)
+            # what a refresh indexes: the text alone, from a tree of its own
+            tree = clean.prepare_tree(html, "https://site.example/a/", "Titre 1", clean.image_name)
+            assert tree.reading_text(bp) == want[1], html
+            assert clean.reading_text(tree.raw, None, tree.keys, bp, "Titre 1") == want[1]
         tree = clean.prepare_tree(html, "https://site.example/a/", "Titre 1", clean.image_name)
         assert tree.raw_text() == clean.html_to_text(tree.raw)
         assert tree.reading_form(set(tree.keys)) == clean.clean_for_reading(
             tree.raw, None, tree.keys, set(tree.keys), "Titre 1"
         )  # after raw_text: from the stored html
+        tree = clean.prepare_tree(html, "https://site.example/a/", "Titre 1", clean.image_name)
+        tree.raw_text()
+        assert (
+            tree.reading_text(set(tree.keys))
+            == clean.clean_for_reading(tree.raw, None, tree.keys, set(tree.keys), "Titre 1")[1]
+        )
 
 
 def test_paragraph_keys_stay_those_already_stored():
@@ -246,3 +257,5 @@ def test_reading_form_matches_on_random_layouts():
             tree = clean.prepare_tree(html, base, title, clean.image_name)
             want = clean.clean_for_reading(tree.raw, None, tree.keys, bp, title)
             assert tree.reading_form(bp) == want, (html, bp)
+            tree = clean.prepare_tree(html, base, title, clean.image_name)
+            assert tree.reading_text(bp) == want[1], (html, bp)

@@ -338,6 +338,26 @@ class ArticleTree:
                 self._used = True
         return self._text
 
+    def reading_text(self, boilerplate: set[str] | frozenset[str]) -> str:
+        """The text of `reading_form(boilerplate)` (what the search indexes), without writing
+        out its HTML: the reader makes that when the article is opened (`clean_for_reading`)."""
+        drop = [el for el, key in self._leaves if key in boilerplate]
+        if not drop:
+            return self.raw_text()
+        if self._flat is not None:
+            gone = set(drop)  # whole blocks, each with its text: the tree stays as it is
+            text = _layout_text(t + "\n\n" for el, t in self._flat if el not in gone)
+        elif self._used:
+            return reading_text(self.raw, self._text, self.keys, set(boilerplate), self.title)
+        else:
+            self._used = True
+            for el in drop:
+                _drop(el)
+            _drop_empty_blocks(self._root)
+            text = _tree_text(self._root)
+        # every paragraph looks like boilerplate: the article is shown whole (clean_for_reading)
+        return text if text.strip() else self.raw_text()
+
     def reading_form(self, boilerplate: set[str] | frozenset[str]) -> tuple[str, str]:
         """(html, text) with the paragraphs whose key is in `boilerplate` removed: what
         `clean_for_reading(raw, ...)` gives, without parsing `raw` again."""
@@ -600,10 +620,28 @@ def clean_for_reading(
 ) -> tuple[str, str]:
     """(html, text) to show and index: boilerplate paragraphs removed. Cheap when the article
     has none of them (the common case): no parsing at all when `text` is known."""
+    return _reading(raw_html, text, keys, boilerplate, title, True)
+
+
+def reading_text(
+    raw_html: str, text: str | None, keys: Iterable[str], boilerplate: set[str], title: str = ""
+) -> str:
+    """The text of `clean_for_reading(...)`, without writing out its HTML."""
+    return _reading(raw_html, text, keys, boilerplate, title, False)[1]
+
+
+def _reading(
+    raw_html: str,
+    text: str | None,
+    keys: Iterable[str],
+    boilerplate: set[str],
+    title: str,
+    with_html: bool,
+) -> tuple[str, str]:
     if boilerplate and raw_html and not boilerplate.isdisjoint(keys):
         root = _parse_fragment(raw_html)  # one parse: stripped html and its text
         if _strip(root, boilerplate, title):
-            html = _serialize(root)
+            html = _serialize(root) if with_html else ""
             stripped = _tree_text(root)
         else:
             html, stripped = raw_html, text if text is not None else _tree_text(root)

@@ -78,10 +78,9 @@ class PreparedArticle:
     full_fetched: bool = False
     paragraphs: list[str] = field(default_factory=list)  # normalized-paragraph hashes
     text: str | None = None  # plain text of raw_html (computed by the store when None)
-    # The reading form worked out by the fetch (html, text with boilerplate removed), valid
-    # when the source's boilerplate set, once the update is stored, holds exactly
-    # `reading_boilerplate` among this article's `paragraphs`; else the store cleans again.
-    reading_html: str | None = None
+    # The text worked out by the fetch with the boilerplate removed (what the search indexes),
+    # valid when the source's boilerplate set, once the update is stored, holds exactly
+    # `reading_boilerplate` among this article's `paragraphs`; else the store works it out.
     reading_text: str | None = None
     reading_boilerplate: frozenset[str] = frozenset()
 

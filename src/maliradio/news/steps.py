@@ -175,18 +175,19 @@ def _add_reading_forms(
     prepared: list[tuple[PreparedArticle, clean.ArticleTree]],
     paragraph_counts: tuple[int, dict[str, int]],
 ) -> None:
-    """Clean each new article for reading here, on the tree it was prepared on, with the
-    boilerplate set its source will have once the batch is stored (as `apply_update` works it
-    out; when the store finds another set, it cleans those articles itself)."""
+    """The text each new article is indexed with (boilerplate paragraphs left out), worked
+    out here on the tree it was prepared on, with the boilerplate set its source will have
+    once the batch is stored (as `apply_update` works it out; when the store finds another
+    set, it works those texts out itself). Its HTML without them is made when it is opened."""
     n, counts = _with_keys(paragraph_counts, (a for a, _tree in prepared))
     boilerplate = boilerplate_set(n, counts)
     for a, tree in prepared:
         try:
-            a.reading_html, a.reading_text = tree.reading_form(boilerplate)
+            a.reading_text = tree.reading_text(boilerplate)
         except Exception:  # noqa: BLE001 - the store cleans it then
             continue
         a.reading_boilerplate = frozenset(boilerplate.intersection(a.paragraphs))
-        if a.reading_html == a.raw_html:
+        if not a.reading_boilerplate:
             a.text = a.reading_text
 
 

@@ -289,23 +289,21 @@ _FIND_AGAIN: Any = object()  # `_plan_update`: look the row up again at the arti
 
 _INSERT_ARTICLE = (
     "INSERT INTO articles(id, fts_key, source_id, guid, link, title, author, published, fetched,"
-    " last_seen, raw_html, html, text, content_hash, full_fetched)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " last_seen, raw_html, text, content_hash, full_fetched)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_PARAGRAPH = "INSERT OR IGNORE INTO paragraphs(source_id, key, article_id) VALUES (?, ?, ?)"
 
 
-def _reading_form(a: PreparedArticle, boilerplate: set[str]) -> tuple[str, str]:
-    """(html, text) an incoming article is shown and indexed with: the one the fetch worked
-    out when it was cleaned with the same boilerplate (as far as this article goes)."""
+def _reading_text(a: PreparedArticle, boilerplate: set[str]) -> str:
+    """The text an incoming article is indexed with: the one the fetch worked out when it was
+    cleaned with the same boilerplate (as far as this article goes)."""
     assert a.raw_html is not None
-    if (
-        a.reading_html is not None
-        and a.reading_text is not None
-        and a.reading_boilerplate == boilerplate.intersection(a.paragraphs)
+    if a.reading_text is not None and a.reading_boilerplate == boilerplate.intersection(
+        a.paragraphs
     ):
-        return a.reading_html, a.reading_text
-    return clean.clean_for_reading(a.raw_html, a.text, a.paragraphs, boilerplate, a.title)
+        return a.reading_text
+    return clean.reading_text(a.raw_html, a.text, a.paragraphs, boilerplate, a.title)
 
 
 class NewsStore:
@@ -795,10 +793,10 @@ class NewsStore:
                             "UPDATE articles SET last_seen = ? WHERE id = ?", (now, row["id"])
                         )
                         continue
-                    html, text = _reading_form(a, boilerplate)
+                    text = _reading_text(a, boilerplate)
                     conn.execute(
                         "UPDATE articles SET guid = coalesce(?, guid), link = ?, title = ?,"
-                        " author = ?, raw_html = ?, html = ?, text = ?, content_hash = ?,"
+                        " author = ?, raw_html = ?, html = '', text = ?, content_hash = ?,"
                         " full_fetched = ?, last_seen = ? WHERE id = ?",
                         (
                             a.guid or None,
@@ -806,7 +804,6 @@ class NewsStore:
                             a.title,
                             a.author,
                             a.raw_html,
-                            html,
                             text,
                             a.content_hash,
                             int(a.full_fetched),
@@ -826,7 +823,7 @@ class NewsStore:
                         next_id += 1
                     else:
                         aid, fts_key = self._new_ids(conn, published)
-                    html, text = _reading_form(a, boilerplate)
+                    text = _reading_text(a, boilerplate)
                     values = (
                         aid,
                         fts_key,
@@ -839,7 +836,6 @@ class NewsStore:
                         now,
                         now,
                         a.raw_html,
-                        html,
                         text,
                         a.content_hash,
                         int(a.full_fetched),
@@ -1058,8 +1054,8 @@ class NewsStore:
             ).fetchone()
             if row is None:
                 continue
-            html, text = clean.clean_for_reading(row["raw_html"], None, new, new, row["title"])
-            conn.execute("UPDATE articles SET html = ?, text = ? WHERE id = ?", (html, text, aid))
+            text = clean.reading_text(row["raw_html"], None, new, new, row["title"])
+            conn.execute("UPDATE articles SET html = '', text = ? WHERE id = ?", (text, aid))
 
     @staticmethod
     def _holding(conn: sqlite3.Connection, sid: str, keys: set[str]) -> set[int]:
@@ -1245,8 +1241,8 @@ class NewsStore:
         r = (
             self._conn()
             .execute(
-                f"SELECT {self._SUMMARY_COLS}, a.author, a.html, a.text, s.country"
-                " FROM articles a JOIN sources s ON s.id = a.source_id"
+                f"SELECT {self._SUMMARY_COLS}, a.author, a.raw_html, a.html, a.text, s.country,"
+                " s.boilerplate FROM articles a JOIN sources s ON s.id = a.source_id"
                 " WHERE a.id = ? AND a.deleted = 0",
                 (article_id,),
             )
@@ -1255,10 +1251,18 @@ class NewsStore:
         if r is None:
             return None
         base = self._summary(r)
+        html = r["html"]
+        if not html:
+            # Stored without its reading form (a refresh writes one copy of each article, not
+            # two; rows written before that have one): the source's boilerplate goes now.
+            boilerplate = set(r["boilerplate"].split())
+            html = clean.clean_for_reading(
+                r["raw_html"], r["text"], boilerplate, boilerplate, r["title"]
+            )[0]
         return Article(
             **base.__dict__,
             author=r["author"],
-            html=r["html"],
+            html=html,
             text=r["text"],
             country=r["country"],
         )
@@ -1311,7 +1315,8 @@ class NewsStore:
         return {r[0]: r[1] for r in rows}
 
     def referenced_images(self, starred_only: bool = False) -> set[str]:
-        sql = "SELECT html FROM articles WHERE deleted = 0 AND html LIKE '%src=\"cache:%'"
+        # (the stored HTML: the reading form shows the same pictures, or fewer)
+        sql = "SELECT raw_html FROM articles WHERE deleted = 0 AND raw_html LIKE '%src=\"cache:%'"
         if starred_only:
             sql += " AND is_starred = 1"
         names: set[str] = set()
