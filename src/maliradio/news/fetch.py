@@ -422,7 +422,13 @@ class _Cpu:
                 self._load[worker] -= 1
             if broken and worker in self._workers:
                 self._workers.remove(worker)
-            self._lock.notify_all()
+            if broken:
+                self._lock.notify_all()  # (with no workers left, they all do their own step)
+            else:
+                # One step slot is free: one waiting thread takes it. (Waking them all, ~15
+                # threads at each answer, had them fight over the interpreter lock with the
+                # thread that stores the sources.)
+                self._lock.notify()
 
     def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._to_start:
