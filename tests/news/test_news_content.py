@@ -263,3 +263,33 @@ def test_article_made_only_of_repeated_paragraphs_is_shown_whole():
     html, text = clean.clean_for_reading(raw, None, keys, set(keys), "Ouagadougou")
     assert "Reportage de notre correspondant" in text
     assert "Suivez-nous" in html
+
+
+def test_a_refresh_that_brings_pictures_keeps_the_cache_under_its_size(server, store, image_dir):
+    """Old pictures go, least recently used first, once new ones take the cache over its size;
+    a refresh that brings none leaves the cache as it is (no walk over it for nothing)."""
+    import os
+
+    now = time.time()
+    for i in range(5):  # 5 KB of pictures read long ago
+        p = image_dir / f"vieille{i}.png"
+        p.write_bytes(b"x" * 1000)
+        os.utime(p, (now - 86400 + i, now - 86400 + i))
+    photo = png(40, 30)
+    body = '<p>Texte.</p><p><img src="/img/p.png"></p>'
+    items = [Item(1, "Avec photo", body, server.url("/a/1"), "g1", now)]
+    server.set("/feed", rss20(items, content_encoded=True))
+    server.set("/img/p.png", photo, content_type="image/png")
+    store.add_source(server.url("/feed"), "photos")
+    # over its size already, but this refresh brings no picture (the feed is not there yet)
+    server.set("/feed", "", status=503)
+    refresh(store, image_dir=image_dir, fetch_full_articles=False, image_cache_max_bytes=2500)
+    assert len(list(image_dir.iterdir())) == 5
+    server.set("/feed", rss20(items, content_encoded=True))
+    refresh(store, image_dir=image_dir, fetch_full_articles=False, image_cache_max_bytes=2500)
+    names = clean.cache_names(_articles(store, "photos")[0].html)
+    assert len(names) == 1 and len(photo) <= 500
+    # 5,000 bytes of old pictures + the new one, for 2,500: the three oldest went
+    assert sorted(p.name for p in image_dir.iterdir()) == sorted(
+        [names[0], "vieille3.png", "vieille4.png"]
+    )

@@ -294,6 +294,7 @@ class _Outcome:
     http_status: int | None = None
     retry_until: float | None = None
     gone: bool = False
+    images: int = 0  # pictures downloaded into the cache
 
 
 class _Context:
@@ -735,6 +736,7 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
             slots.append((d.index, d.article))
     articles = [a for _i, a in sorted(slots, key=lambda x: x[0])]
     out.wire += counter[1]
+    out.images = counter[0]
     warning = parsed.warning
     if page_warnings:
         extra = f"{page_warnings} page(s) d'article non téléchargée(s)"
@@ -846,6 +848,7 @@ def refresh(
     deferred: list[tuple[_Outcome, SourceResult]] = []
     attempted = 0
     connect_failures = 0
+    downloaded = 0  # pictures
     if to_fetch:
         if processes is None:
             # Sources that answered 304 last time will most likely do so again: no parsing
@@ -878,6 +881,7 @@ def refresh(
                     left -= 1
                     o = fut.result()
                     attempted += 1
+                    downloaded += o.images
                     res = SourceResult(
                         o.source.id, ERROR, bytes=o.wire, error=o.error, kind=o.kind,
                         http_status=o.http_status,
@@ -941,11 +945,14 @@ def refresh(
             store.set_meta("offline", str(int(time.time())) if report.offline else None)
         except Exception:  # noqa: BLE001
             log.error("Enregistrement de l'état hors ligne impossible", exc_info=True)
-    try:
-        keep = store.referenced_images(starred_only=True)
-        prune_image_cache(image_dir, image_cache_max_bytes, keep)
-    except Exception:  # noqa: BLE001
-        log.warning("Nettoyage du cache d'images impossible", exc_info=True)
+    if downloaded:
+        # Only a refresh that added pictures can take the cache over its size (the walk over
+        # its thousands of files is not for every refresh of unchanged feeds).
+        try:
+            keep = store.referenced_images(starred_only=True)
+            prune_image_cache(image_dir, image_cache_max_bytes, keep)
+        except Exception:  # noqa: BLE001
+            log.warning("Nettoyage du cache d'images impossible", exc_info=True)
     return report
 
 

@@ -1333,23 +1333,26 @@ def prune_image_cache(
 ) -> int:
     """Remove the least recently used cached images until the folder is under `max_bytes`;
     names in `keep` (images of starred articles) are never removed. Returns files removed."""
+    import os
+
     keep_set = set(keep)
     files = []
     total = 0
-    for p in cache_dir.iterdir():
-        if not p.is_file() or p.name.startswith("."):
-            continue
-        st = p.stat()
-        total += st.st_size
-        files.append((max(st.st_atime, st.st_mtime), st.st_size, p))
+    with os.scandir(cache_dir) as entries:  # (one stat per file, not two)
+        for e in entries:
+            if e.name.startswith(".") or not e.is_file(follow_symlinks=False):
+                continue
+            st = e.stat(follow_symlinks=False)
+            total += st.st_size
+            files.append((max(st.st_atime, st.st_mtime), st.st_size, e.name))
     removed = 0
-    for _, size, p in sorted(files):
+    for _, size, name in sorted(files):
         if total <= max_bytes:
             break
-        if p.name in keep_set:
+        if name in keep_set:
             continue
         try:
-            p.unlink()
+            (cache_dir / name).unlink()
             total -= size
             removed += 1
         except OSError:
