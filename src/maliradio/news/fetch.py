@@ -9,8 +9,8 @@ webclient.py does the HTTP; parse.py reads the bytes (lxml, or feedparser for un
 - Other failures: exponential backoff per source, honoured by automatic refreshes.
 - Timeout on silence (no byte for `silence_timeout` s), not on total time; a size cap stops
   huge responses; several sources in parallel with at most `per_host` requests per host.
-- Parsing and cleaning run in a few worker processes (`_Cpu`): threads only wait on the
-  network, so up to 32 sources are fetched at once, and the cores do the CPU work.
+- Parsing and cleaning (`steps.py`) run in a few worker processes (`_Cpu`): threads only wait
+  on the network, so up to 32 sources are fetched at once, and the cores do the CPU work.
 - Summary-only feeds: each NEW article page is fetched once and its main text extracted.
 - Pictures are downloaded now, into the image cache, so reading never touches the network.
 
