@@ -152,6 +152,13 @@ def test_a_first_release_database_is_brought_up_and_searches(tmp_path, server, i
     refresh(store, image_dir=image_dir, fetch_full_articles=False)
     assert store.count_articles(search="nouveau") == 3
     assert store.count_articles(search="bamako") == 3
+    # an article of that version opens with the reading form it stored; a new one is stored
+    # once, and its reading form made when it is opened
+    old = store.get_article(found[1].id)
+    assert old.html == f"<p>{old.text}</p>" and "Ségou" in old.text
+    new = store.get_article(store.list_articles(search="nouveau")[0].id)
+    assert new.html.startswith("<p>") and new.text and new.text.split()[0] in new.html
+    assert conn.execute("SELECT html FROM articles WHERE id = ?", (new.id,)).fetchone()[0] == ""
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert (
         conn.execute(
