@@ -303,8 +303,9 @@ def prepare_html(html: str, base_url: str, title: str = "") -> tuple[str, list[s
 class ArticleTree:
     """One entry cleaned on a single parse (`prepare_tree`): its stored HTML (`raw`, images
     local, boilerplate NOT removed) and paragraph keys, then, from the same tree, its plain
-    text (`raw_text`) or its reading form for a boilerplate set (`reading_form`), with no
-    parsing again. The tree is consumed by the first of those two calls that changes it."""
+    text (`raw_text`) or the text of its reading form for a boilerplate set (`reading_text`),
+    with no parsing again. The tree is consumed by the first of those two calls that changes
+    it."""
 
     def __init__(
         self,
@@ -341,8 +342,9 @@ class ArticleTree:
         return self._text
 
     def reading_text(self, boilerplate: set[str] | frozenset[str]) -> str:
-        """The text of `reading_form(boilerplate)` (what the search indexes), without writing
-        out its HTML: the reader makes that when the article is opened (`clean_for_reading`)."""
+        """The text of `clean_for_reading(raw, ..., boilerplate)` (what the search indexes),
+        without parsing `raw` again nor writing out HTML: the reader makes that when the
+        article is opened."""
         drop = [el for el, key in self._leaves if key in boilerplate]
         if not drop:
             return self.raw_text()
@@ -359,32 +361,6 @@ class ArticleTree:
             text = _tree_text(self._root)
         # every paragraph looks like boilerplate: the article is shown whole (clean_for_reading)
         return text if text.strip() else self.raw_text()
-
-    def reading_form(self, boilerplate: set[str] | frozenset[str]) -> tuple[str, str]:
-        """(html, text) with the paragraphs whose key is in `boilerplate` removed: what
-        `clean_for_reading(raw, ...)` gives, without parsing `raw` again."""
-        drop = [el for el, key in self._leaves if key in boilerplate]
-        if not drop:
-            return self.raw, self.raw_text()
-        if self._used:
-            return clean_for_reading(self.raw, self._text, self.keys, set(boilerplate), self.title)
-        self._used = True
-        root = self._root
-        for el in drop:
-            _drop(el)
-        if self._flat is not None:
-            # whole blocks went, each with its text: no block left empty, text laid out as is
-            html = _serialize(root)
-            gone = set(drop)
-            text = _blocks_text([t for el, t in self._flat if el not in gone])
-        else:
-            _drop_empty_blocks(root)
-            html = _serialize(root)
-            text = _tree_text(root)  # (changes the tree)
-        if text.strip():
-            return html, text
-        # every paragraph looks like boilerplate: the article is shown whole (clean_for_reading)
-        return self.raw, self.raw_text()
 
 
 def prepare_tree(

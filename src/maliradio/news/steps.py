@@ -133,7 +133,7 @@ def _clean_drafts(
             trees.append(_clean_draft(d))
         except Exception as exc:  # noqa: BLE001 - one bad entry must not sink the source
             d.article, d.error = None, f"{type(exc).__name__}: {exc}"
-    _add_reading_forms(trees, paragraph_counts)
+    _add_reading_texts(trees, paragraph_counts)
     for d in drafts:
         if d.article is not None and not d.images:
             # No picture that could fail: never cleaned again, so its entry and source HTML
@@ -171,7 +171,7 @@ def _clean_draft(d: _Draft) -> tuple[PreparedArticle, clean.ArticleTree]:
     return d.article, tree
 
 
-def _add_reading_forms(
+def _add_reading_texts(
     prepared: list[tuple[PreparedArticle, clean.ArticleTree]],
     paragraph_counts: tuple[int, dict[str, int]],
 ) -> None:
