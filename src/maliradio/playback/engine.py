@@ -175,11 +175,20 @@ class PlayerEngine(QObject):
 
     # ---- libVLC thread side: only hand the event over ----
     def _make_callback(self, gen: list[int]):
+        last = [-1, -1]  # (generation, 10 % step) of the last buffering event handed over
+
         def callback(event, *_args):
             etype = event.type.value
             value = None
             if etype == self._ev_buffering:
                 value = float(event.u.new_cache)
+                # libVLC reports every 2-3 %; the window shows steps of 10 %: the others are
+                # not handed over (each is a trip through the window's thread while the
+                # stream starts)
+                step = (gen[0], int(value) // 10)
+                if step == (last[0], last[1]):
+                    return
+                last[0], last[1] = step
             self._vlcEvent.emit(gen[0], etype, value)
 
         return callback
