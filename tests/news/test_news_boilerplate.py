@@ -251,3 +251,35 @@ def test_indexed_text_matches_the_reading_form_on_random_layouts():
             tree = clean.prepare_tree(html, base, title, clean.image_name)
             want = clean.clean_for_reading(tree.raw, None, tree.keys, bp, title)
             assert tree.reading_text(bp) == want[1], (html, bp)
+
+
+def test_a_304_that_expires_articles_counts_the_repeated_paragraphs_again(store):
+    """Old articles expiring on a 304 take their paragraphs with them: a line that the
+    remaining articles alone no longer repeat enough is shown in them again."""
+    src = store.add_source("http://127.0.0.1:9/feed", "expire")
+    store.set_retention(src.id, keep_count=300, keep_days=1000)
+    old = [_article(i) for i in range(6)]
+    for a in old:
+        a.published = time.time() - 400 * 86400  # far beyond the retention below
+    store.apply_update(_update(src.id, old))
+    fresh = [_article(i, shared=i < 8) for i in range(6, 9)]  # two of three hold the line
+    store.apply_update(_update(src.id, fresh))
+    assert store.count_articles() == 9
+    store.set_retention(src.id, keep_count=300, keep_days=30)  # the user keeps less now
+    shared_text = clean.html_to_text(f"<p>{SHARED}</p>")
+    ids = {a.title: a.id for a in store.list_articles(source_ids=[src.id])}
+    assert shared_text not in store.get_article(ids["Titre 6"]).text  # repeated: left out
+    # the feed answers 304: it lists what it listed last time (the three fresh ones)
+    r = store.apply_update(
+        SourceUpdate(src.id, [], None, None, 304, not_modified=True), now=time.time() + 60
+    )
+    assert r.pruned == 6
+    assert sorted(a.title for a in store.list_articles(source_ids=[src.id])) == [
+        "Titre 6", "Titre 7", "Titre 8",
+    ]  # fmt: skip
+    # two articles hold the line now: fewer than the three it takes to be boilerplate
+    for title in ("Titre 6", "Titre 7"):
+        art = store.get_article(ids[title])
+        assert shared_text in art.text and SHARED in art.html
+    assert store.count_articles(search="réseaux") == 2
+    _assert_cleaned_with_final_set(store, src.id)

@@ -770,7 +770,10 @@ class NewsStore:
                 )
             written: set[int] = set()  # cleaned here, with `boilerplate`
             old = set(src["boilerplate"].split())
-            rows, boilerplate = self._plan_update(conn, sid, update.articles)
+            if update.articles:
+                rows, boilerplate = self._plan_update(conn, sid, update.articles)
+            else:  # a 304, or a feed without entries: nothing to plan, nor to count again
+                rows, boilerplate = [], old
             # New articles are written together, in the order of their search keys: the
             # full-text index takes rows in increasing rowid order at no cost, but writes a
             # segment for each row that comes before the previous one (feeds list the newest
@@ -859,8 +862,14 @@ class NewsStore:
                 )
                 conn.executemany(_INSERT_ARTICLE, ordered)
             conn.executemany(_INSERT_PARAGRAPH, paragraphs)
-            self._refresh_boilerplate(conn, sid, old, boilerplate, written)
+            if update.articles:
+                self._refresh_boilerplate(conn, sid, old, boilerplate, written)
             stats.pruned = self._prune(conn, sid, src["keep_count"], src["keep_days"], seen, now)
+            if stats.pruned and not update.articles:
+                # Articles went with their paragraphs: the repeated ones are counted again.
+                # (An automatic refresh is mostly 304s: without this shortcut each one counted
+                # every paragraph of its source, ~5 ms of a source of 200 articles.)
+                self._refresh_boilerplate(conn, sid, old)
             if not self._index_deferred:
                 self._index_pending(conn)
         return stats
