@@ -128,7 +128,7 @@ def test_a_first_release_database_is_brought_up_and_searches(tmp_path, server, i
     _first_release_database(db)
     store = NewsStore(db, defaults=[])
     conn = store._conn()
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert store.recovery_notice() is None  # migrated, not replaced
     assert store.count_articles() == 30
 

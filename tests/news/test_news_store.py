@@ -152,7 +152,10 @@ def test_a_feed_answering_not_modified_keeps_its_old_articles_and_tombstones(
     assert store.count_articles() == 4  # nothing expired on a 304
     # two months of 304s later, the deleted one is still remembered
     later = time.time() + 60 * 86400
+    conn = store._conn()
+    before = conn.total_changes
     store.apply_update(SourceUpdate(src.id, [], '"v1"', None, 304, not_modified=True), now=later)
+    assert conn.total_changes - before == 1  # the source's state only: no article rewritten
     assert store.count_articles() == 4
     server.set("/feed", rss20(items), etag='"v2"')  # the feed changes, still listing them
     refresh(store, image_dir=image_dir, fetch_full_articles=False)
