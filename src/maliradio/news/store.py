@@ -225,6 +225,7 @@ CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles
 END;
 """
 
+
 # Version 4: `listed_at`, when the source's feed last came whole (not a 304). The articles it
 # lists have `last_seen >= listed_at`; a 304 means it still lists them, and no longer writes
 # `last_seen` again on each of them (an automatic refresh of 20 unchanged sources of 200
@@ -234,6 +235,7 @@ def _listed_at_v4(conn: sqlite3.Connection) -> None:
     if "listed_at" not in {r[1] for r in conn.execute("PRAGMA table_info(sources)")}:
         conn.execute("ALTER TABLE sources ADD COLUMN listed_at REAL")
         conn.execute("UPDATE sources SET listed_at = last_success")
+
 
 # MIGRATIONS[n] brings a database from user_version n to n + 1: an SQL script, or a function
 # that runs inside the migration's transaction.
