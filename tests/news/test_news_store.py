@@ -421,3 +421,26 @@ def test_a_batch_keeps_feed_order_ids_and_gets_unique_search_keys(store):
     second, aid = taken >> 20, taken & 0xFFFFF
     keys = NewsStore._search_keys(conn, [(aid, second), (aid + 2**20, second + 0.5), (7, second)])
     assert keys == [((second + 1) << 20) | aid, ((second + 2) << 20) | aid, (second << 20) | 7]
+
+
+def test_a_feed_without_validators_that_comes_back_the_same_rewrites_nothing(
+    server, store, image_dir
+):
+    """A server that sends no ETag nor Last-Modified sends its whole feed each time: when it
+    lists the same articles, unchanged, nothing of them is written again; once the listing
+    moves, the articles it lists are marked seen again."""
+    items = make_items(server.base, 3, "Pareil")
+    server.set("/feed", rss20(items))  # no validators
+    store.add_source(server.url("/feed"), "pareil")
+    refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    conn = store._conn()
+    first = dict(conn.execute("SELECT id, last_seen FROM articles"))
+    assert len(first) == 3
+    r = refresh(store, image_dir=image_dir, fetch_full_articles=False).results[0]
+    assert r.status == "updated" and r.new == 0 and server.hits("/feed") == 2
+    assert dict(conn.execute("SELECT id, last_seen FROM articles")) == first
+    server.set("/feed", rss20(items[:2]))  # one leaves the feed
+    refresh(store, image_dir=image_dir, fetch_full_articles=False)
+    after = dict(conn.execute("SELECT id, last_seen FROM articles"))
+    assert sorted(after[i] > first[i] for i in first) == [False, True, True]
+    assert store.count_articles() == 3  # (it expires with age or count, as any other)

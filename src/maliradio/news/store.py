@@ -748,6 +748,35 @@ class NewsStore:
             if src is None:
                 return None
             sid = update.source_id
+            written: set[int] = set()  # cleaned here, with `boilerplate`
+            old = set(src["boilerplate"].split())
+            rows, boilerplate = self._plan_update(conn, sid, update.articles, old)
+            # The articles the feed listed when it last came whole (`listed_at`): on a 304 it
+            # still lists them, and a feed that comes back the same (a server that sends no
+            # validators) lists them again. Retention must keep them, and a tombstone for one
+            # of them must live on (else the article would come back); nothing is rewritten.
+            listed_at = src["listed_at"] if update.not_modified else now
+            same = False  # the feed lists what it listed when it last came whole
+            listed: list[int] = []
+            if src["listed_at"] is not None and (
+                update.not_modified
+                or (
+                    update.articles
+                    and all(a.raw_html is None for a in update.articles)
+                    and all(r is not None and r is not _FIND_AGAIN for r in rows)
+                )
+            ):
+                listed = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT id FROM articles WHERE source_id = ? AND last_seen >= ?",
+                        (sid, src["listed_at"]),
+                    )
+                ]
+                same = update.not_modified or set(listed) == {r["id"] for r in rows}
+                if same:
+                    listed_at = src["listed_at"]
+            seen: list[int] = listed if same else []
             conn.execute(
                 "UPDATE sources SET etag = ?, last_modified = ?, url = coalesce(?, url),"
                 " status = ?, error = '', warning = ?, http_status = ?, last_fetch = ?,"
@@ -762,26 +791,14 @@ class NewsStore:
                     update.http_status,
                     now,
                     now,
-                    src["listed_at"] if update.not_modified else now,
+                    listed_at,
                     sid,
                 ),
             )
-            seen: list[int] = []
-            listed_at = src["listed_at"] if update.not_modified else now
-            if update.not_modified and listed_at is not None:
-                # The feed is what it was when it last came whole: the articles it listed then
-                # (seen then) are still listed. Retention must keep them, and a tombstone for
-                # one of them must live on (else the article would come back).
-                seen = [
-                    r[0]
-                    for r in conn.execute(
-                        "SELECT id FROM articles WHERE source_id = ? AND last_seen >= ?",
-                        (sid, listed_at),
-                    )
-                ]
-            written: set[int] = set()  # cleaned here, with `boilerplate`
-            old = set(src["boilerplate"].split())
-            rows, boilerplate = self._plan_update(conn, sid, update.articles, old)
+            if same:
+                rows, update_articles = [], []  # nothing to write
+            else:
+                update_articles = update.articles
             # New articles are written together, in the order of their search keys: the
             # full-text index takes rows in increasing rowid order at no cost, but writes a
             # segment for each row that comes before the previous one (feeds list the newest
@@ -791,7 +808,7 @@ class NewsStore:
             inserts: list[tuple[Any, ...]] = []
             paragraphs: list[tuple[str, str, int]] = []
             next_id = self._next_id(conn)
-            for a, planned in zip(update.articles, rows, strict=True):
+            for a, planned in zip(update_articles, rows, strict=True):
                 row = self._find(conn, sid, a) if planned is _FIND_AGAIN else planned
                 if row is not None:
                     seen.append(row["id"])
