@@ -42,10 +42,8 @@ from maliradio.news.parse import (
     looks_like_html,
     parse_feed,
 )
-from maliradio.news.steps import (  # noqa: F401 - some only re-exported
+from maliradio.news.steps import (
     _CPU_STEPS,
-    MAX_ENTRIES,
-    MAX_PAGES_PER_SOURCE,
     WORKER_ENV,
     _clean_drafts,
     _clean_pages,
@@ -55,7 +53,6 @@ from maliradio.news.steps import (  # noqa: F401 - some only re-exported
     _read_feed,
     _receive,
     _with_keys,
-    worker_main,
 )
 from maliradio.news.store import NewsStore, prune_image_cache
 from maliradio.util import atomic_write_bytes

@@ -45,7 +45,6 @@ from maliradio.news.models import (
     SourceUpdate,
     UpdateStats,
     boilerplate_set,
-    lookup_key,
 )
 
 log = logging.getLogger("maliradio.db")
@@ -700,8 +699,6 @@ class NewsStore:
             if r["title"]:
                 out.setdefault(("t", r["title"]), k)
         return out
-
-    lookup_key = staticmethod(lookup_key)  # dedup order inside a source (models.lookup_key)
 
     def _find(self, conn: sqlite3.Connection, source_id: str, a: PreparedArticle) -> Any:
         cols = "id, deleted, content_hash, guid"
