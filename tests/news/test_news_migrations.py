@@ -128,7 +128,7 @@ def test_a_first_release_database_is_brought_up_and_searches(tmp_path, server, i
     _first_release_database(db)
     store = NewsStore(db, defaults=[])
     conn = store._conn()
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert store.recovery_notice() is None  # migrated, not replaced
     assert store.count_articles() == 30
 
@@ -205,4 +205,68 @@ def test_a_recent_version_1_database_only_changes_version(tmp_path):
         "Pluie 1",
         "Pluie 2",
     ]
+    store.close()
+
+
+# The search index of versions 1 to 4: with the places of the words (detail=full).
+FTS_V4 = (
+    "CREATE VIRTUAL TABLE articles_fts USING fts5("
+    "title, text, content='', tokenize='unicode61 remove_diacritics 2')"
+)
+
+
+def test_a_version_4_database_gets_the_smaller_search_index_and_finds_the_same(tmp_path):
+    db = tmp_path / "news.sqlite3"
+    store = NewsStore(db, defaults=[])
+    src = store.add_source("http://127.0.0.1:9/f", "f")
+    arts = [
+        PreparedArticle(
+            guid=f"g{i}",
+            link=f"http://127.0.0.1:9/{i}",
+            title=f"Pluie {i} à Ségou",
+            author="",
+            published=time.time() - 60 * i,
+            raw_html=f"<p>Les cultures de Kayes, {i}.</p>",
+            content_hash=str(i),
+            text=f"Les cultures de Kayes, {i}.",
+        )  # fmt: skip
+        for i in range(4)
+    ]
+    store.apply_update(SourceUpdate(src.id, arts, None, None, 200))
+    conn = store._conn()
+    ids = {r[1]: r[0] for r in conn.execute("SELECT id, guid FROM articles")}
+    # as version 4 left it: the index with the places of the words, one article still
+    # waiting to be indexed (the refresh storing it was killed)
+    conn.execute("DROP TABLE articles_fts")
+    conn.execute(FTS_V4)
+    conn.execute(
+        "INSERT INTO articles_fts(rowid, title, text) SELECT fts_key, title, text FROM articles"
+        " WHERE guid != 'g3' ORDER BY fts_key"
+    )
+    conn.execute("INSERT INTO fts_pending(article_id) VALUES (?)", (ids["g3"],))
+    conn.execute("PRAGMA user_version = 4")
+    store.close()
+
+    store = NewsStore(db, defaults=[])
+    conn = store._conn()
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0]
+    assert "detail=column" in sql
+    assert [a.title for a in store.list_articles(search="segou kayes")] == [
+        f"Pluie {i} à Ségou" for i in range(3)
+    ]  # the one waiting is not in the index yet, and is not put in twice
+    assert store.delete_article(ids["g1"])  # taken out of the new index
+    assert store.index_pending() == 1
+    assert [a.title for a in store.list_articles(search="Cultures")] == [
+        "Pluie 0 à Ségou",
+        "Pluie 2 à Ségou",
+        "Pluie 3 à Ségou",
+    ]
+    assert store.count_articles(search="Pluie 1") == 0
+    assert (
+        conn.execute(
+            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
+        ).rowcount
+        != 0
+    )
     store.close()

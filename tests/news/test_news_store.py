@@ -18,6 +18,7 @@ from newsfeeds import make_items, refresh_process, rss20, slow_handler
 
 from maliradio.news import clean
 from maliradio.news.fetch import refresh
+from maliradio.news.models import PreparedArticle, SourceUpdate
 from maliradio.news.store import SCHEMA_VERSION, NewsStore
 
 
@@ -277,6 +278,30 @@ def test_search_100k_articles_fast(store):
     # an article inserted the normal way is found too
     store._conn().execute("UPDATE articles SET title = 'Inondations à Mopti' WHERE id = 5")
     assert [a.id for a in store.list_articles(search="mopti")] == [5]
+
+
+def test_a_search_for_joined_or_quoted_words_finds_each_word(store):
+    """The index holds no places of words: each word of a search must be one word for it."""
+    src = store.add_source("http://127.0.0.1:9/f", "f")
+    texts = ["L'état du réseau_Orange à Gao", "Le réseau Orange de l'État", "Orange à Gao"]
+    arts = [
+        PreparedArticle(
+            guid=f"g{i}",
+            link=f"http://127.0.0.1:9/{i}",
+            title=t,
+            author="",
+            published=time.time() - i,
+            raw_html=f"<p>{t}</p>",
+            content_hash=str(i),
+            text=t,
+        )  # fmt: skip
+        for i, t in enumerate(texts)
+    ]
+    store.apply_update(SourceUpdate(src.id, arts, None, None, 200))
+    titles = [a.title for a in store.list_articles(search="réseau_orange")]
+    assert titles == texts[:2]
+    assert [a.title for a in store.list_articles(search='"l\'état"')] == texts[:2]
+    assert store.count_articles(search="e\u0301tat") == 2  # an accent typed apart
 
 
 def test_killed_during_refresh_leaves_a_sound_database(server, tmp_path):

