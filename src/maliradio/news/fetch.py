@@ -859,6 +859,7 @@ def refresh(
             limiter = HostLimiter(per_host)
             ctx = _Context(client, limiter, image_dir, fetch_full_articles, max_bytes, cancel)
             with (
+                store.larger_cache(),
                 store.deferred_search_index(),  # the new articles indexed together at the end
                 ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="news") as pool,
             ):

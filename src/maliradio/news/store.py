@@ -53,6 +53,7 @@ log = logging.getLogger("maliradio.db")
 SCHEMA_VERSION = 5
 
 TOMBSTONE_DAYS = 30
+SQLITE_CACHE_KIB = -2000  # SQLite's default page cache (negative: KiB)
 BACKOFF_BASE = 5 * 60.0
 BACKOFF_MAX = 6 * 3600.0
 
@@ -933,6 +934,22 @@ class NewsStore:
             if not self._index_deferred:
                 self._index_pending(conn)
         return stats
+
+    @contextmanager
+    def larger_cache(self, mib: int = 32) -> Iterator[None]:
+        """This thread's connection keeps up to `mib` MiB of database pages in memory instead of
+        SQLite's 2 MB, for the time of a refresh: its sources, their indexes and the search
+        index (~4.6 MB for 600 new articles) are then written without reading back pages just
+        dropped (~10 % of the refresh's database time). Back to 2 MB after (the pages go)."""
+        conn = self._conn()
+        conn.execute(f"PRAGMA cache_size = {-1024 * mib}")
+        try:
+            yield
+        finally:
+            try:
+                conn.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+            except sqlite3.Error:
+                log.warning("Réglage du cache impossible", exc_info=True)
 
     @contextmanager
     def deferred_search_index(self) -> Iterator[None]:
