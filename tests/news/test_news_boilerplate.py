@@ -226,6 +226,33 @@ def test_paragraph_keys_stay_those_already_stored():
     ]
 
 
+def test_paragraph_keys_of_a_whole_article_are_those_of_each_paragraph(monkeypatch):
+    """An article's paragraphs are normalized together (`_norms`): the words must be those
+    `_norm` finds in each, whatever the characters, else repeated lines stop being found."""
+    import random
+
+    rnd = random.Random(7)
+    common = list("abcdefghijklmnopqrstuvwxyzABCDEFXYZ0123456789éèàçôÉÀ") + [" "] * 12
+    common += list(".,;:!?'\"()-/&%«»’–—“”•\n\t\u00a0\u202f")
+    rare = ["_", "e\u0301", "\u0301", "\ufb01", "ß", "İ", "½", "²", "Ｆ", "ǅ", "µ", "\u2028", "¿"]
+    rare += ["…", "·", "\x00", "\x0b"]
+    norm = clean._norm
+    one_by_one: list[str] = []
+    monkeypatch.setattr(clean, "_norm", lambda t: one_by_one.append(t) or norm(t))
+    together = 0
+    for i in range(20000):
+        alphabet = common if i % 2 else common + rare
+        texts = [
+            "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+            for _ in range(rnd.randint(0, 6))
+        ]
+        expected = [norm(t) for t in texts]
+        one_by_one.clear()
+        assert clean._norms(texts) == expected, texts
+        together += not one_by_one
+    assert together > 10000  # the common case does go the fast way
+
+
 def test_indexed_text_matches_the_reading_form_on_random_layouts():
     import random
 

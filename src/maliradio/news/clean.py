@@ -384,7 +384,8 @@ def prepare_tree(
     keys: list[str] = []
     flat = _flat_blocks(root)
     if flat is not None:
-        blocks = [(el, _text_key(text, title_norm)) for el, text in flat]
+        norms = _norms([text for _el, text in flat])
+        blocks = [(el, _norm_key(n, title_norm)) for (el, _t), n in zip(flat, norms, strict=True)]
     else:
         blocks = [(el, _block_key(el, title_norm)) for el in _leaf_blocks(root)]
     for el, k in blocks:
@@ -451,6 +452,44 @@ def _norm(text: str) -> str:
     return " ".join(words)
 
 
+# ASCII characters that no word holds (all but letters, digits and "_"), the usual spacing and
+# the punctuation French news uses most: `_norms` turns them into spaces.
+_SPLITTERS = tuple(c for c in map(chr, range(33, 127)) if not (c.isalnum() or c == "_")) + (
+    "\n",
+    "\t",
+    "\r",
+    "\u2019",
+    "\u00ab",
+    "\u00bb",
+    "\u2013",
+    "\u2014",
+    "\u201c",
+    "\u201d",
+    "\u2022",
+)
+
+
+def _norms(texts: list[str]) -> list[str]:
+    """`_norm` of each of `texts` (an article's paragraphs) in a few passes over all of them,
+    with no Python step nor string per word (a third of `_norm`'s time): normalized and
+    casefolded together (a NUL between two texts keeps them apart), the usual punctuation and
+    spacing turned into spaces, runs of spaces made one. That gives `_norm`'s words exactly
+    when all that is left between the spaces is letters and digits (one check over all of
+    them); else (an "_", rarer punctuation or spaces), `_norm` itself for each."""
+    joined = unicodedata.normalize("NFKC", "\x00".join(texts)).casefold()
+    for c in _SPLITTERS:
+        if c in joined:
+            joined = joined.replace(c, " ")
+    if not joined.replace(" ", "").replace("\x00", "").isalnum() and joined.strip(" \x00"):
+        return [_norm(t) for t in texts]
+    while "  " in joined:
+        joined = joined.replace("  ", " ")
+    parts = joined.split("\x00")
+    if len(parts) != len(texts):
+        return [_norm(t) for t in texts]
+    return [p.strip(" ") for p in parts]
+
+
 def _leaf_blocks(root: Any) -> list[Any]:
     leaves = []
     for el in root.iter():
@@ -504,7 +543,11 @@ def _block_key(el: Any, title_norm: str) -> str | None:
 
 def _text_key(text: str, title_norm: str) -> str | None:
     """A paragraph's key from its text; None when it has no words."""
-    text = _norm(text)
+    return _norm_key(_norm(text), title_norm)
+
+
+def _norm_key(text: str, title_norm: str) -> str | None:
+    """`_text_key` of a text already through `_norm`."""
     if len(title_norm) >= 4 and title_norm in text:
         # "L'article <titre> est apparu en premier sur <site>" is the same line for every article
         text = " ".join(text.replace(title_norm, " ").split())
