@@ -447,8 +447,9 @@ class _Cpu:
                     self._give_back(worker, broken)
         return fn(*args)
 
-    def close(self) -> None:
-        """Let the workers go (they end as their stdin closes) without waiting for them."""
+    def close(self, wait: bool = False) -> None:
+        """Let the workers go (they end as their stdin closes); `wait` for them to end, else
+        a thread of its own does."""
         with self._lock:
             workers, self._workers = self._workers, []
             self._to_start = 0
@@ -460,7 +461,9 @@ class _Cpu:
             for worker in workers:
                 worker.close()
 
-        if workers:
+        if workers and wait:
+            end()
+        elif workers:
             threading.Thread(target=end, name="news-cpu-end", daemon=True).start()
 
 
@@ -762,6 +765,10 @@ def _safe_fetch(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> _O
 # --- the refresh --------------------------------------------------------------------------
 
 
+# Early indexing starts once the sources left in the workers are this many per worker.
+EARLY_INDEX = 1
+
+
 def refresh(
     store: NewsStore,
     source_ids: Iterable[str] | None = None,
@@ -854,6 +861,7 @@ def refresh(
             processes = _default_processes(sum(1 for s in to_fetch if _may_send_feed(s)))
         cpu = _Cpu(processes)
         client = None
+        pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="news")
         try:
             client = make_client(silence_timeout=silence_timeout, connect_timeout=connect_timeout)
             limiter = HostLimiter(per_host)
@@ -861,7 +869,6 @@ def refresh(
             with (
                 store.larger_cache(),
                 store.deferred_search_index(),  # the new articles indexed together at the end
-                ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="news") as pool,
             ):
                 stored: dict[str, _Stored] = {s.id: Future() for s in to_fetch}
                 futures = [pool.submit(_safe_fetch, ctx, s, stored[s.id], cpu) for s in to_fetch]
@@ -873,10 +880,8 @@ def refresh(
                         )
                     except Exception as exc:  # noqa: BLE001 - that source reports it
                         stored[s.id].set_exception(exc)
-                left = len(futures)
                 indexed_early = False
                 for fut in as_completed(futures):
-                    left -= 1
                     o = fut.result()
                     attempted += 1
                     downloaded += o.images
@@ -914,18 +919,34 @@ def refresh(
                             "%s : %d nouveaux, %d mis à jour", o.source.id, res.new, res.updated
                         )
                     emit(res)
-                    if not indexed_early and 0 < left <= max(cpu.processes, 1):
+                    if (
+                        not indexed_early
+                        and 0 < sum(not f.done() for f in futures) <= EARLY_INDEX * cpu.processes
+                    ):
                         # The last sources are being parsed: index what is stored meanwhile,
                         # and the indexing at the end has only their articles left to do.
+                        # (Counted by the sources still in the workers: by those still to be
+                        # stored, it often began once the workers were done, for nothing.)
                         indexed_early = True
                         try:
                             store.index_pending()
                         except Exception:  # noqa: BLE001 - they wait for the end
                             log.warning("Indexation impossible pour l'instant", exc_info=True)
+                try:  # now, before the threads go (not ~3 ms later)
+                    store.index_pending()
+                except Exception:  # noqa: BLE001 - the store tries again on the way out
+                    log.warning("Indexation impossible pour l'instant", exc_info=True)
+            # Every source is done: the threads end on their own, one of them letting the
+            # workers go (starting a thread for that took up to 10 ms).
+            pool.submit(cpu.close, True)
+            pool.shutdown(wait=False)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            cpu.close()
+            raise
         finally:
             if client is not None:
                 client.close()
-            cpu.close()
     report.offline = attempted > 0 and connect_failures == attempted
     for o, _res in deferred:
         if o.kind == "cancelled":

@@ -277,7 +277,9 @@ def worker_main() -> None:
         try:
             name, args = _receive(requests)
         except (EOFError, OSError):
-            return
+            # The refresh is over: out at once, without tearing the interpreter down (~10 ms
+            # of CPU each, while the refresh finishes). Every answer has been flushed.
+            os._exit(0)
         try:
             answer = (True, _CPU_STEPS[name](*args))
         except Exception as exc:  # noqa: BLE001 - the refresh then does this step itself
@@ -285,4 +287,4 @@ def worker_main() -> None:
         try:
             _send(answers, answer)
         except OSError:
-            return
+            os._exit(0)
