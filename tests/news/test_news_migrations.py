@@ -128,7 +128,7 @@ def test_a_first_release_database_is_brought_up_and_searches(tmp_path, server, i
     _first_release_database(db)
     store = NewsStore(db, defaults=[])
     conn = store._conn()
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert store.recovery_notice() is None  # migrated, not replaced
     assert store.count_articles() == 30
 
@@ -249,7 +249,7 @@ def test_a_version_4_database_gets_the_smaller_search_index_and_finds_the_same(t
 
     store = NewsStore(db, defaults=[])
     conn = store._conn()
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0]
     assert "detail=column" in sql
     assert [a.title for a in store.list_articles(search="segou kayes")] == [
@@ -269,4 +269,60 @@ def test_a_version_4_database_gets_the_smaller_search_index_and_finds_the_same(t
         ).rowcount
         != 0
     )
+    store.close()
+
+
+def test_a_version_5_database_keeps_finding_the_lines_its_source_repeats(tmp_path):
+    """Version 6 keeps each article's paragraph keys in its row: those a version 5 database
+    kept in a table of their own come along, so the source's repeated lines stay known."""
+    from maliradio.news import clean
+
+    shared = "Suivez-nous sur nos réseaux sociaux pour ne rien manquer de l'actualité."
+
+    def article(i):
+        title = f"Marché {i}"
+        body = f"<p>Le marché numéro {i} de Ségou a rouvert.</p><p>{shared}</p>"
+        raw, _images = clean.prepare_html(body, f"http://127.0.0.1:9/{i}", title)
+        keys, text = clean.analyze(raw, title)
+        return PreparedArticle(
+            guid=f"g{i}", link=f"http://127.0.0.1:9/{i}", title=title, author="",
+            published=time.time() - 600 + i, raw_html=raw, content_hash=str(i),
+            paragraphs=keys, text=text,
+        )  # fmt: skip
+
+    db = tmp_path / "news.sqlite3"
+    store = NewsStore(db, defaults=[])
+    src = store.add_source("http://127.0.0.1:9/f", "f")
+    store.apply_update(SourceUpdate(src.id, [article(i) for i in range(4)], None, None, 200))
+    counts = store.paragraph_counts(src.id)
+    assert counts[0] == 4 and sorted(counts[1].values()) == [1, 1, 1, 1, 4]
+    boilerplate = store._conn().execute("SELECT boilerplate FROM sources").fetchone()[0]
+    assert boilerplate  # the shared line
+    conn = store._conn()
+    # as version 5 kept them: a table of keys, none in the rows
+    conn.execute(
+        "CREATE TABLE paragraphs(source_id TEXT NOT NULL, key TEXT NOT NULL,"
+        " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+        " PRIMARY KEY(source_id, key, article_id)) WITHOUT ROWID"
+    )
+    conn.execute("CREATE INDEX paragraphs_article ON paragraphs(article_id)")
+    for aid, sid, keys in conn.execute("SELECT id, source_id, keys FROM articles").fetchall():
+        for k in keys.split():
+            conn.execute("INSERT INTO paragraphs VALUES (?, ?, ?)", (sid, k, aid))
+    conn.execute("ALTER TABLE articles DROP COLUMN keys")
+    conn.execute("PRAGMA user_version = 5")
+    store.close()
+
+    store = NewsStore(db, defaults=[])
+    conn = store._conn()
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'paragraphs'").fetchone() is None
+    assert store.paragraph_counts(src.id) == counts
+    # a new article with the same line: indexed and shown without it, as the others
+    store.apply_update(SourceUpdate(src.id, [article(9)], None, None, 200))
+    assert conn.execute("SELECT boilerplate FROM sources").fetchone()[0] == boilerplate
+    assert store.count_articles(search="Ségou") == 5
+    assert store.count_articles(search="réseaux sociaux") == 0
+    new = store.list_articles(search="Marché 9")[0]
+    assert "Suivez" not in store.get_article(new.id).html
     store.close()

@@ -67,10 +67,11 @@ def _stored(store):
         "SELECT source_id, guid, link, title, published, raw_html, html, text, full_fetched"
         " FROM articles ORDER BY source_id, guid"
     ).fetchall()
-    keys = conn.execute(
-        "SELECT p.source_id, a.guid, p.key FROM paragraphs p JOIN articles a ON a.id = p.article_id"
-        " ORDER BY 1, 2, 3"
-    ).fetchall()
+    keys = sorted(
+        (sid, guid, key)
+        for sid, guid, held in conn.execute("SELECT source_id, guid, keys FROM articles")
+        for key in held.split()
+    )
     bp = conn.execute("SELECT id, boilerplate FROM sources ORDER BY id").fetchall()
     return [tuple(r) for r in rows], [tuple(k) for k in keys], [tuple(b) for b in bp]
 
