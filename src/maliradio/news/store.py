@@ -239,8 +239,9 @@ def _listed_at_v4(conn: sqlite3.Connection) -> None:
 # Version 5: the search index keeps, for each word, the articles and the column it is in, no
 # longer its places in the text (detail=column). A search asks for words, never for a phrase
 # (`fts_query`), so nothing is lost; indexing the 600 articles of a refresh took ~67 ms of
-# CPU, ~36 ms now (words in, then the index written when committed), and the index is about
-# half the size. The index is made again from the stored texts, in key order.
+# CPU, ~36 ms now (words in, then the index written when committed), and the index is 40 %
+# smaller (6,000 bench articles: 7.6 -> 4.5 MB). The index is made again from the stored
+# texts, in key order.
 _SEARCH_INDEX_V5 = (
     "CREATE VIRTUAL TABLE articles_fts USING fts5("
     "title, text, content='', tokenize='unicode61 remove_diacritics 2', detail=column)"
