@@ -173,23 +173,21 @@ def test_a_first_release_database_is_brought_up_and_searches(tmp_path, server, i
     again.close()
 
 
+def _article(i: int, title: str, text: str, apart: float = 1.0) -> PreparedArticle:
+    """An article as a refresh hands it to the store, `apart` seconds older than the one
+    before it (no paragraph keys)."""
+    return PreparedArticle(
+        guid=f"g{i}", link=f"http://127.0.0.1:9/{i}", title=title, author="",
+        published=time.time() - apart * i, raw_html=f"<p>{text}</p>", content_hash=str(i),
+        text=text,
+    )  # fmt: skip
+
+
 def test_a_recent_version_1_database_only_changes_version(tmp_path):
     db = tmp_path / "news.sqlite3"
     store = NewsStore(db, defaults=[])
     src = store.add_source("http://127.0.0.1:9/f", "f")
-    arts = [
-        PreparedArticle(
-            guid=f"g{i}",
-            link=f"http://127.0.0.1:9/{i}",
-            title=f"Pluie {i}",
-            author="",
-            published=time.time() - i,
-            raw_html=f"<p>Pluie {i}.</p>",
-            content_hash=str(i),
-            text=f"Pluie {i}.",
-        )  # fmt: skip
-        for i in range(3)
-    ]
+    arts = [_article(i, f"Pluie {i}", f"Pluie {i}.") for i in range(3)]
     store.apply_update(SourceUpdate(src.id, arts, None, None, 200))
     conn = store._conn()
     keys = sorted(r[0] for r in conn.execute("SELECT fts_key FROM articles"))
@@ -219,19 +217,7 @@ def test_a_version_4_database_gets_the_smaller_search_index_and_finds_the_same(t
     db = tmp_path / "news.sqlite3"
     store = NewsStore(db, defaults=[])
     src = store.add_source("http://127.0.0.1:9/f", "f")
-    arts = [
-        PreparedArticle(
-            guid=f"g{i}",
-            link=f"http://127.0.0.1:9/{i}",
-            title=f"Pluie {i} à Ségou",
-            author="",
-            published=time.time() - 60 * i,
-            raw_html=f"<p>Les cultures de Kayes, {i}.</p>",
-            content_hash=str(i),
-            text=f"Les cultures de Kayes, {i}.",
-        )  # fmt: skip
-        for i in range(4)
-    ]
+    arts = [_article(i, f"Pluie {i} à Ségou", f"Les cultures de Kayes, {i}.", 60) for i in range(4)]
     store.apply_update(SourceUpdate(src.id, arts, None, None, 200))
     conn = store._conn()
     ids = {r[1]: r[0] for r in conn.execute("SELECT id, guid FROM articles")}

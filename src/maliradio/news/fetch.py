@@ -979,8 +979,11 @@ def refresh(
 
 
 def _let_go(client: webclient.Client, cpu: _Cpu) -> None:
-    client.close()
-    cpu.close(wait=True)
+    """The end of a refresh, off its thread: connections closed, workers let go."""
+    try:
+        client.close()
+    finally:
+        cpu.close(wait=True)
 
 
 def _may_send_feed(source: Source) -> bool:

@@ -954,7 +954,7 @@ class NewsStore:
     def larger_cache(self, mib: int = 32) -> Iterator[None]:
         """This thread's connection keeps up to `mib` MiB of database pages in memory instead of
         SQLite's 2 MB, for the time of a refresh: its sources, their indexes and the search
-        index (~4.6 MB for 600 new articles) are then written without reading back pages just
+        index (~3.8 MB for 600 new articles) are then written without reading back pages just
         dropped (~10 % of the refresh's database time). Back to 2 MB after (the pages go)."""
         conn = self._conn()
         conn.execute(f"PRAGMA cache_size = {-1024 * mib}")
