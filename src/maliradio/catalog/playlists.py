@@ -8,8 +8,8 @@ order matters: HLS playlists and plain M3U lists share the `.m3u8` extension and
 as it is; reading its variant or segment lines as "stations" is the classic mistake (Radiotray-NG's
 M3U decoder does it). A plain list of URLs is read here so that each entry can be tried in turn.
 
-`parse()` returns the entries in order, as `StreamRef`s with any per-entry HTTP headers and libVLC
-options given in `#EXTVLCOPT` lines.
+`parse()` returns the entries in order, as `StreamRef`s with any per-entry HTTP headers and the
+libVLC options of `#EXTVLCOPT` lines that `vlcoptions` allows (a playlist is untrusted input).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Literal
 from urllib.parse import unquote, urljoin, urlsplit
 
 from maliradio.catalog.models import STREAM_SCHEMES, StreamRef, is_stream_url
+from maliradio.catalog.vlcoptions import safe_option
 
 PlaylistKind = Literal["hls", "m3u", "pls", "xspf", "asx", "media", "html", "unknown"]
 
@@ -408,7 +409,9 @@ def _parse_m3u(text: str, base_url: str) -> Iterable[StreamRef]:
                 elif key in _REF_KEYS:
                     referrer = value or None
                 elif key:
-                    options.append(f":{key}={value}" if sep else f":{key}")
+                    kept = safe_option(f":{key}={value}" if sep else f":{key}")
+                    if kept is not None:
+                        options.append(kept)
             elif upper.startswith("#EXTHTTP:"):
                 try:
                     headers = json.loads(line[9:])

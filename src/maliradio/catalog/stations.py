@@ -27,6 +27,7 @@ from typing import Any
 
 from maliradio import paths
 from maliradio.catalog.models import COUNTRIES, KINDS, Station, StreamRef, is_stream_url
+from maliradio.catalog.vlcoptions import ALLOWED_NAMES, safe_option, safe_options
 from maliradio.util import atomic_write_json
 
 log = logging.getLogger("maliradio.catalog")
@@ -211,12 +212,18 @@ def _check_stream(value: Any) -> StreamRef:
         raw_options = []
     if not isinstance(raw_options, list) or not all(isinstance(o, str) for o in raw_options):
         raise ValueError("« options » : liste de textes attendue (ex. « :network-caching=2000 »)")
-    options = tuple(":" + o.strip().lstrip(":-") for o in raw_options if o.strip().lstrip(":-"))
+    options = tuple(o for o in raw_options if o.strip().lstrip(":-"))
+    refused = [o for o in options if safe_option(o) is None]
+    if refused:
+        raise ValueError(
+            f"« options » : option libVLC non autorisée ({', '.join(refused)[:120]}) ; "
+            "seules " + ", ".join(ALLOWED_NAMES) + " sont acceptées"
+        )
     return StreamRef(
         url,
         user_agent=texts["user_agent"],
         referrer=texts["referrer"],
-        options=options,
+        options=safe_options(options),
         title=texts["title"],
     )
 

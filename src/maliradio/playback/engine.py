@@ -20,9 +20,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from maliradio.catalog.models import Station, StreamRef
+from maliradio.catalog.vlcoptions import VLC_OPTION_UNIQUE, safe_options
 from maliradio.playback import bootstrap
 from maliradio.playback.net import StreamError
-from maliradio.playback.relay import Relay
+from maliradio.playback.relay import Relay, clean_title
 from maliradio.playback.resolver import Probe, probe
 from maliradio.playback.status import State, Status
 
@@ -413,19 +414,21 @@ class PlayerEngine(QObject):
 
     def _play_mrl(self, mrl: str, ref: StreamRef, relayed: bool) -> None:
         media = self.instance.media_new(mrl)
-        opts: list[str] = []
+        # what came from a playlist or a catalogue: only allowed options, and without the
+        # trusted flag, so that libVLC applies its own rules for untrusted input as well
+        untrusted: list[str] = []
         if not relayed:
             if ref.user_agent:
-                opts.append(f":http-user-agent={ref.user_agent}")
+                untrusted.append(f":http-user-agent={ref.user_agent}")
             if ref.referrer:
-                opts.append(f":http-referrer={ref.referrer}")
-        opts += [o if o.startswith(":") else ":" + o for o in ref.options]
+                untrusted.append(f":http-referrer={ref.referrer}")
+        untrusted += ref.options
+        for o in safe_options(untrusted):
+            media.add_option_flag(o, VLC_OPTION_UNIQUE)
         station = self._station
         show_video = self.video_allowed and station is not None and station.kind == "tv"
         if not show_video:
-            opts.append(":no-video")
-        for o in opts:
-            media.add_option(o)
+            media.add_option(":no-video")  # the app's own
         gen = self._gen
         if not relayed:
             cb = self._meta_callback(gen)
@@ -472,7 +475,7 @@ class PlayerEngine(QObject):
         elif etype == ev.MediaMetaChanged.value and self._media is not None:
             now = self._media.get_meta(self.vlc.Meta.NowPlaying)
             if now:
-                self._set_title(" ".join(str(now).split()))
+                self._set_title(clean_title(str(now)))
 
     def _on_playing(self) -> None:
         if self._status.state is State.PLAYING:

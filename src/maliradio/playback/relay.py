@@ -12,6 +12,7 @@ import logging
 import socket
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 
 from maliradio.playback.net import Response
@@ -21,6 +22,21 @@ log = logging.getLogger("maliradio.player")
 BUFFER_CAP = 4 * 1024 * 1024
 
 
+TITLE_MAX = 300  # characters: a long title is cut, never the window's layout
+
+
+def clean_title(text: str) -> str:
+    """A title as shown: no control or format characters (escape sequences, bidi overrides),
+    one space between words, cut to TITLE_MAX characters."""
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+    )
+    out = " ".join(kept.split())
+    return out if len(out) <= TITLE_MAX else out[: TITLE_MAX - 1].rstrip() + "…"
+
+
 def decode_title(raw: bytes) -> str:
     """UTF-8 first, then cp1252 (what Shoutcast servers send as 'Latin-1')."""
     raw = raw.rstrip(b"\0")
@@ -28,7 +44,7 @@ def decode_title(raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    return " ".join(text.split())
+    return clean_title(text)
 
 
 def parse_stream_title(block: bytes) -> bytes | None:
