@@ -312,3 +312,33 @@ def test_a_version_5_database_keeps_finding_the_lines_its_source_repeats(tmp_pat
     new = store.list_articles(search="Marché 9")[0]
     assert "Suivez" not in store.get_article(new.id).html
     store.close()
+
+
+def test_the_window_and_a_refresh_child_creating_the_database_together(tmp_path):
+    """On a first run the window and the refresh child open the new database at the same
+    moment: each migration step is applied once, and neither fails."""
+    import subprocess
+    import sys
+    import time
+
+    from maliradio.news.store import SCHEMA_VERSION
+
+    db = tmp_path / "news.sqlite3"
+    start = time.time() + 1.5
+    code = (
+        "import sys, time\n"
+        "from maliradio.news.store import NewsStore\n"
+        f"time.sleep(max(0, {start} - time.time()))\n"
+        "s = NewsStore(sys.argv[1], defaults=[])\n"
+        "print(len(s.list_sources()))\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]  # fmt: skip
+    results = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err for _out, err in results]
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()

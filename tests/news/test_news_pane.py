@@ -111,7 +111,7 @@ def test_ten_thousand_articles_load_without_blocking(qtbot, settings, user_store
     tasks.wait_all(10_000)
 
 
-def test_refresh_then_click_shows_the_clean_article(qtbot, feeds, pane):
+def test_refresh_then_click_shows_the_clean_article(qtbot, feeds, pane, monkeypatch, tmp_path):
     report = _refresh(qtbot, pane)
     assert report is not None and report.new == 8 and not report.offline
     qtbot.waitUntil(lambda: pane.article_count() == 8)
@@ -134,7 +134,7 @@ def test_refresh_then_click_shows_the_clean_article(qtbot, feeds, pane):
     assert pane.model.article(row).read  # no longer bold
     qtbot.waitUntil(lambda: pane.source_box.itemText(mali) == "Radio Mali Test (4)")
     assert pane.browser_button.isEnabled()
-    pane.grab().save("/tmp/news_pane.png")
+    pane.grab().save(str(tmp_path / "news_pane.png"))
 
     # a refresh that brings news keeps the article being read selected and shown
     shown_id = pane.model.article(row).id
@@ -148,11 +148,10 @@ def test_refresh_then_click_shows_the_clean_article(qtbot, feeds, pane):
     opened = []
     from PySide6.QtGui import QDesktopServices
 
-    QDesktopServices.openUrl = staticmethod(lambda url: opened.append(url.toString()))  # type: ignore[method-assign]
-    try:
-        pane.browser_button.click()
-    finally:
-        del QDesktopServices.openUrl
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString()))
+    )
+    pane.browser_button.click()
     assert opened == [feeds.url("/a/actu-5")]
 
 
@@ -177,7 +176,7 @@ def test_search_country_and_source_filters(qtbot, feeds, pane):
     assert pane.empty_label.isVisible() and "introuvablemot" in pane.empty_label.text()
 
 
-def test_offline_notice_when_the_server_is_gone(qtbot, feeds, pane):
+def test_offline_notice_when_the_server_is_gone(qtbot, feeds, pane, tmp_path):
     _refresh(qtbot, pane)
     qtbot.waitUntil(lambda: pane.article_count() == 8)
     assert not pane.offline_notice.isVisible()
@@ -187,7 +186,7 @@ def test_offline_notice_when_the_server_is_gone(qtbot, feeds, pane):
     assert pane.offline_notice.isVisible()
     assert pane.offline_notice.text() == "Hors ligne : articles enregistrés affichés"
     qtbot.waitUntil(lambda: pane.article_count() == 8)  # the saved articles are still listed
-    pane.grab().save("/tmp/news_pane_offline.png")
+    pane.grab().save(str(tmp_path / "news_pane_offline.png"))
 
 
 def test_progress_and_automatic_refresh_timer(qtbot, feeds, settings, pane, monkeypatch):
@@ -220,7 +219,7 @@ def test_non_web_links_are_not_opened(qtbot, server, user_store, pane):
 # --- the refresh runs in a child process -------------------------------------------------------
 
 
-def test_refresh_runs_in_a_child_process_with_progress(qtbot, feeds, pane, monkeypatch):
+def test_refresh_runs_in_a_child_process_with_progress(qtbot, feeds, pane, monkeypatch, tmp_path):
     import os
 
     import maliradio.news.fetch as fetch
@@ -244,7 +243,7 @@ def test_refresh_runs_in_a_child_process_with_progress(qtbot, feeds, pane, monke
     def progress(done, total, source):
         seen.append((pane.status.text(), pane.progress.value(), pane.progress.maximum()))
         if done == 1:
-            pane.grab().save("/tmp/pane.png")  # the pane during a refresh
+            pane.grab().save(str(tmp_path / "pane.png"))  # the pane during a refresh
 
     pane._relay.progress.connect(progress)
     report = _refresh(qtbot, pane)
@@ -301,7 +300,7 @@ def test_automatic_refresh_and_some_sources_only(qtbot, feeds, pane, settings, m
     ids=["error-exit", "crash", "cannot-start"],
 )  # fmt: skip
 def test_a_failing_child_gives_a_plain_message_and_keeps_the_list(
-    qtbot, feeds, pane, monkeypatch, caplog, command, message
+    qtbot, feeds, pane, monkeypatch, caplog, command, message, tmp_path
 ):
     import sys
 
@@ -322,7 +321,7 @@ def test_a_failing_child_gives_a_plain_message_and_keeps_the_list(
     assert not pane.is_refreshing() and pane.refresh_button.isEnabled()
     assert not pane.progress.isVisible() and not pane.offline_notice.isVisible()
     qtbot.wait(50)  # the layout settles
-    pane.grab().save(f"/tmp/news_pane_failed_{program == sys.executable}.png")
+    pane.grab().save(str(tmp_path / "news_pane_failed.png"))
 
 
 def _sleeping_child(monkeypatch):
@@ -362,3 +361,60 @@ def test_shutdown_stops_a_running_refresh(qtbot, user_store, pane, monkeypatch):
     pane.shutdown()
     assert time.monotonic() - t0 < 3.0
     assert process.state() == process.ProcessState.NotRunning
+
+
+def test_opening_two_thousand_articles_keeps_the_open_files_flat(qtbot, settings, user_store):
+    """Every article opened is two database tasks: they must share one connection, however
+    long the window runs (with ~256 files allowed, as on macOS, a connection per task ran out
+    after ~125 articles)."""
+    import os
+    import resource
+
+    from maliradio.ui import tasks
+    from maliradio.ui.news_pane import NewsPane
+
+    _bulk(user_store, 200)
+    user_store.close()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    p = NewsPane(settings)
+    qtbot.addWidget(p)
+    p.show()
+    qtbot.waitUntil(lambda: p.article_count() == 200, timeout=5000)
+
+    def open_article(row: int) -> None:
+        with qtbot.waitSignal(p.articleShown, timeout=5000):
+            p.list.setCurrentIndex(p.model.index(row))
+
+    open_article(0)
+    before = len(os.listdir("/proc/self/fd"))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, before + 64), hard))
+    try:
+        for n in range(1, 2000):
+            open_article(n % 199 + 1)  # (never the same row twice in a row: no change)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    after = len(os.listdir("/proc/self/fd"))
+    assert after <= before + 2, (before, after)
+    assert "Archive numéro" in p.reader.toPlainText()
+    assert p.db_notice.isHidden()
+    p.shutdown()
+    tasks.wait_all(10_000)
+
+
+@pytest.mark.parametrize("stamp", ["pas une date", "nan"])
+def test_a_damaged_last_refresh_time_refreshes_instead_of_failing(
+    qtbot, settings, user_store, monkeypatch, stamp
+):
+    from maliradio.ui import tasks
+    from maliradio.ui.news_pane import NewsPane
+
+    monkeypatch.delenv("MALIRADIO_OFFLINE")
+    user_store.set_meta("last_refresh", stamp)
+    settings.news_refresh_minutes = 30
+    p = NewsPane(settings)
+    qtbot.addWidget(p)
+    with qtbot.waitSignal(p.refreshFinished, timeout=20_000):
+        p.show()
+    assert "Actualisation" not in p.status.text()
+    p.shutdown()
+    tasks.wait_all(10_000)

@@ -276,6 +276,19 @@ def _keys_column_v6(conn: sqlite3.Connection) -> None:
         conn.execute("DROP TABLE paragraphs")
 
 
+def _execute_script(conn: sqlite3.Connection, script: str) -> None:
+    """The statements of `script` one by one, inside the open transaction (`executescript`
+    would commit it first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        conn.execute(statement)
+
+
 # MIGRATIONS[n] brings a database from user_version n to n + 1: an SQL script, or a function
 # that runs inside the migration's transaction.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -470,29 +483,31 @@ class NewsStore:
         return target
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema
-        if version > SCHEMA_VERSION:
-            raise DatabaseTooNew(f"version de schéma {version} > {SCHEMA_VERSION}")
-        while version < SCHEMA_VERSION:
-            # one transaction: the schema and its version change together
-            step = MIGRATIONS[version]
+        """Bring the schema up to date, one version per transaction. The version is read inside
+        the transaction: the window and a refresh child starting together never both apply
+        the same step."""
+        while True:
+            conn.execute("BEGIN IMMEDIATE")
             try:
-                if isinstance(step, str):
-                    conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{step}\nPRAGMA user_version = {version + 1};\nCOMMIT;"
-                    )
-                else:
-                    conn.execute("BEGIN IMMEDIATE")
-                    step(conn)
-                    conn.execute(f"PRAGMA user_version = {version + 1}")
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema
+                if version > SCHEMA_VERSION:
+                    raise DatabaseTooNew(f"version de schéma {version} > {SCHEMA_VERSION}")
+                if version == SCHEMA_VERSION:
                     conn.execute("COMMIT")
+                    return
+                step = MIGRATIONS[version]
+                if isinstance(step, str):
+                    _execute_script(conn, step)
+                else:
+                    step(conn)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+                conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
             log.info("Base des actualités migrée vers la version %d", version + 1)
-            version += 1
 
     def _seed_defaults(self, conn: sqlite3.Connection) -> None:
         """Offer each bundled source once: a default the user removed does not come back,

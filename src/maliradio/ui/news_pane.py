@@ -1,8 +1,9 @@
 """The news pane beside the player: latest articles, filters, search, and a reader.
 
-Every database access goes through `run_task` (worker thread); the widgets only show what comes
-back. The list is a model that loads pages of articles on demand (`fetchMore`), so 10,000 stored
-articles cost one page at startup.
+Every database access goes through the pane's `TaskQueue` (one thread, the owner of the
+database connection, in the order asked); the widgets only show what comes back. The list is a
+model that loads pages of articles on demand (`fetchMore`), so 10,000 stored articles cost one
+page at startup.
 
 A refresh runs in a child process, `maliradio news refresh --json` (see `RefreshJob`): feed
 parsing, HTML cleaning and SQLite writes are CPU-heavy Python, and in a worker thread of this
@@ -17,6 +18,7 @@ import functools
 import html
 import json
 import logging
+import math
 import os
 import sys
 import time
@@ -67,7 +69,7 @@ from maliradio.news.store import NewsStore
 from maliradio.news.timefmt import full_date, relative_time
 from maliradio.settings import Settings
 from maliradio.ui.icons import icon
-from maliradio.ui.tasks import run_task
+from maliradio.ui.tasks import TaskQueue
 
 log = logging.getLogger("maliradio.ui")
 
@@ -108,9 +110,10 @@ class ArticleListModel(QAbstractListModel):
 
     loaded = Signal()  # a page arrived
 
-    def __init__(self, store: NewsStore, parent: QObject | None = None) -> None:
+    def __init__(self, store: NewsStore, db: TaskQueue, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self._db = db
         self.query = _Query()
         self._rows: list[ArticleSummary] = []
         self._generation = 0
@@ -168,7 +171,7 @@ class ArticleListModel(QAbstractListModel):
         self._loading = True
         gen = self._generation
         q = self.query
-        run_task(
+        self._db.run(
             self.store.list_articles,
             source_ids=[q.source] if q.source else None,
             country=q.country,
@@ -559,6 +562,9 @@ class NewsPane(QWidget):
         super().__init__(parent)
         self.settings = settings
         self.store = NewsStore()
+        # the one thread that touches the store's database in the window (its connection's
+        # owner), in the order the pane asks
+        self._db = TaskQueue("news-db", self)
         self._refreshing = False
         self._job: RefreshJob | None = None
         self._total = 0
@@ -613,7 +619,7 @@ class NewsPane(QWidget):
         self.db_notice.hide()
 
         # list
-        self.model = ArticleListModel(self.store, self)
+        self.model = ArticleListModel(self.store, self._db, self)
         self.model.loaded.connect(self._on_loaded)
         self.list = QListView(self)
         self.list.setModel(self.model)
@@ -697,7 +703,7 @@ class NewsPane(QWidget):
         self._startup_refresh_pending = True
         self._apply_settings()
 
-        run_task(
+        self._db.run(
             self._startup_state, on_success=self._got_startup_state, on_error=self._task_failed
         )
         self._reload_sources()
@@ -736,7 +742,7 @@ class NewsPane(QWidget):
         if source_ids:
             self._start_job(program, args, len(dict.fromkeys(source_ids)))
         else:  # the total of the progress: the enabled sources, counted off the GUI thread
-            run_task(
+            self._db.run(
                 self._count_enabled,
                 on_success=lambda n: self._start_job(program, args, n),
                 on_error=lambda _exc: self._start_job(program, args, 0),
@@ -761,6 +767,8 @@ class NewsPane(QWidget):
         job, self._job = self._job, None
         if job is not None:
             job.stop_now()
+        self._db.run(self.store.close)  # on the connection's own thread, after the rest
+        self._db.close()
 
     # ---- settings and timers ----
     def _auto_refresh_allowed(self) -> bool:
@@ -787,14 +795,18 @@ class NewsPane(QWidget):
     def _startup_refresh(self) -> None:
         if self._closed or self._refreshing:
             return
-        run_task(self.store.get_meta, "last_refresh", on_success=self._maybe_startup_refresh)
+        self._db.run(self.store.get_meta, "last_refresh", on_success=self._maybe_startup_refresh)
 
     @_alive
     def _maybe_startup_refresh(self, last: str | None) -> None:
         minutes = self.settings.news_refresh_minutes
         if self._closed or not self._auto_refresh_allowed():
             return
-        if last is None or time.time() - float(last) > minutes * 60:
+        try:
+            since = time.time() - float(last or "nan")
+        except ValueError:  # a damaged value: as if there had been no refresh
+            since = math.nan
+        if not math.isfinite(since) or since > minutes * 60:
             self.refresh(automatic=True)
 
     def _tick(self) -> None:
@@ -812,14 +824,14 @@ class NewsPane(QWidget):
         if notice:
             self.db_notice.setText(notice)
             self.db_notice.show()
-            run_task(self.store.clear_recovery_notice)
+            self._db.run(self.store.clear_recovery_notice)
         self._set_offline(offline)
 
     def _reload_sources(self) -> None:
         def load() -> tuple[list[Any], dict[str, int]]:
             return self.store.list_sources(), self.store.unread_counts()
 
-        run_task(load, on_success=self._got_sources, on_error=self._task_failed)
+        self._db.run(load, on_success=self._got_sources, on_error=self._task_failed)
 
     @_alive
     def _got_sources(self, data: tuple[list[Any], dict[str, int]]) -> None:
@@ -969,7 +981,7 @@ class NewsPane(QWidget):
                 RefreshOutcome(results, connect and all(r.kind == "connect" for r in results))
             )
 
-        run_task(
+        self._db.run(
             finish,
             on_success=lambda offline: self._refresh_done(RefreshOutcome(results, offline)),
             on_error=guess,
@@ -1048,7 +1060,7 @@ class NewsPane(QWidget):
                 self.store.set_read(art.id, True)
             return art, clean.display_html(art.html, paths.image_cache_dir(), width), was_unread
 
-        run_task(load, on_success=self._show_article, on_error=self._task_failed)
+        self._db.run(load, on_success=self._show_article, on_error=self._task_failed)
 
     @_alive
     def _show_article(self, data: tuple[Article | None, str, bool]) -> None:
@@ -1105,7 +1117,7 @@ class NewsPane(QWidget):
         a.starred = checked
         self.star_button.setIcon(icon("star" if checked else "star-outline"))
         self.model.update_article(a.id, starred=checked)
-        run_task(self.store.set_starred, a.id, checked, on_error=self._task_failed)
+        self._db.run(self.store.set_starred, a.id, checked, on_error=self._task_failed)
 
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https"):

@@ -1,15 +1,25 @@
 """Run work off the GUI thread and get the result back on it.
 
     run_task(fn, *args, on_success=cb, on_error=err_cb, kwargs...)
+    queue = TaskQueue(parent); queue.run(fn, *args, on_success=cb, ...)
 
-`fn(*args)` runs on a QThreadPool worker; `on_success(result)` or `on_error(exc)` then runs on the
-GUI thread. The work must not touch widgets. Exceptions never reach the user as a traceback: when
-no `on_error` is given they are logged.
+`fn(*args)` runs on a worker thread; `on_success(result)` or `on_error(exc)` then runs on the GUI
+thread. The work must not touch widgets. Exceptions never reach the user as a traceback: when no
+`on_error` is given they are logged.
+
+`run_task` uses a shared pool: tasks may run side by side and finish in any order (logo loads,
+the start-up read). A `TaskQueue` runs its tasks one after the other, in the order given, on one
+thread kept for the queue's whole life: the owner of a SQLite connection (a pool's threads come
+and go, and a connection kept per thread would leak with each new one), and whatever must land
+in order (settings saves: the last one asked for is the last one written).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +29,7 @@ log = logging.getLogger("maliradio.ui")
 
 _pool: QThreadPool | None = None
 _live: set[_Task] = set()
+_queues: weakref.WeakSet[TaskQueue] = weakref.WeakSet()
 
 
 def pool() -> QThreadPool:
@@ -70,6 +81,64 @@ def run_task(
     on_error: Callable[[BaseException], None] | None = None,
     **kwargs: Any,
 ) -> None:
+    _start(pool().start, fn, args, kwargs, on_success, on_error)
+
+
+class TaskQueue(QObject):
+    """Tasks run one at a time, in order, on one Python thread that lives as long as the queue.
+
+    A plain Python thread, not a Qt pool's: Python forgets a foreign thread's state (and its
+    `threading.local` values) after each task a Qt pool runs, so a connection kept per thread
+    there is a new connection per task."""
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self._idle = threading.Condition()
+        self._pending = 0
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        self._thread.start()
+        _queues.add(self)
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_success: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        with self._idle:
+            self._pending += 1
+        _start(self._jobs.put, fn, args, kwargs, on_success, on_error)
+
+    def _loop(self) -> None:
+        while (task := self._jobs.get()) is not None:
+            try:
+                task.run()
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """Wait for the tasks given so far (used when the window closes)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, msecs / 1000)
+
+    def close(self) -> None:
+        """No more tasks: the thread ends after those already given."""
+        self._jobs.put(None)
+
+
+def _start(
+    submit: Callable[[_Task], Any],
+    fn: Callable[..., Any],
+    args: tuple,
+    kwargs: dict,
+    on_success: Callable[[Any], None] | None,
+    on_error: Callable[[BaseException], None] | None,
+) -> None:
     task = _Task(fn, args, kwargs)
 
     def finished(result: Any, exc: BaseException | None) -> None:
@@ -84,9 +153,10 @@ def run_task(
 
     task.bridge.callback = finished
     _live.add(task)
-    pool().start(task)
+    submit(task)
 
 
 def wait_all(msecs: int = 5000) -> bool:
-    """Wait for pending work (used when the app quits)."""
-    return pool().waitForDone(msecs)
+    """Wait for pending work, the queues' included (used when the app quits)."""
+    done = all(q.wait(msecs) for q in list(_queues))
+    return pool().waitForDone(msecs) and done
