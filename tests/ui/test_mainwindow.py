@@ -188,3 +188,67 @@ def test_tv_plays_in_the_window_and_fullscreen_is_done_by_qt(qtbot, hls_server):
     qtbot.waitUntil(lambda: not win.isFullScreen(), timeout=3000)
     assert win.stations.isVisible() and win.bar.isVisible() and win.news.isVisible()
     close_window(win)
+
+
+def test_a_double_click_starts_the_station_once(qtbot, icecast):
+    from PySide6.QtCore import Qt
+
+    from maliradio.playback.status import State
+
+    write_user_stations(
+        {
+            "version": 1,
+            "stations": [
+                {"id": "loop", "name": "Radio Boucle", "country": "ML", "kind": "radio",
+                 "streams": [icecast.url()]},
+            ],
+        }
+    )  # fmt: skip
+    win = open_window(qtbot)
+    states = []
+    win.engine.statusChanged.connect(lambda st: states.append(st.state))
+    item = win.stations.station_item("loop")
+    pos = win.stations.tree.visualItemRect(item).center()
+    viewport = win.stations.tree.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    win.stations.tree.setCurrentItem(item)
+    qtbot.keyClick(win.stations.tree, Qt.Key.Key_Return)  # activation by the keyboard
+    qtbot.waitUntil(lambda: win.engine.status.state is State.PLAYING, timeout=10000)
+    qtbot.wait(500)
+    assert states.count(State.CONNECTING) == 1, states
+    assert icecast.connections[icecast.path] == 1
+    close_window(win)
+
+
+def _settings_file() -> Path:
+    return Path(os.environ["MALIRADIO_HOME"]) / "config" / "settings.json"
+
+
+def test_a_change_before_the_settings_are_read_keeps_the_users_file(qtbot):
+    path = _settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"favourites": ["ortm1"], "volume": 40}), encoding="utf-8")
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert not win.ready  # the file is read off the GUI thread: not yet
+    win.a_resume.setChecked(True)  # the user is quick
+    win.show()
+    qtbot.waitUntil(lambda: win.ready, timeout=10000)
+    qtbot.waitUntil(lambda: json.loads(path.read_text())["resume_last_station"], timeout=5000)
+    saved = json.loads(path.read_text())
+    assert saved["favourites"] == ["ortm1"] and saved["volume"] == 40
+    assert win.a_resume.isChecked()
+    assert win.stations.station_item("ortm1").text(0).startswith("★")
+    close_window(win)
+
+
+def test_settings_saves_land_in_order_and_the_last_one_stays(qtbot):
+    win = open_window(qtbot)
+    for sid in ("ortm1", "rtb2", "radio-mali", "ortm1", "rtb2"):
+        win._toggle_favourite(sid, True)  # each change saved at once, in turn
+    win.bar.volume.setValue(17)
+    close_window(win)
+    saved = json.loads(_settings_file().read_text())
+    assert saved["favourites"] == ["rtb2", "ortm1", "radio-mali"]
+    assert saved["volume"] == 17

@@ -27,7 +27,7 @@ from maliradio.ui.dialogs import StationDialog
 from maliradio.ui.icons import icon
 from maliradio.ui.playerbar import PlayerBar
 from maliradio.ui.stations import StationList
-from maliradio.ui.tasks import run_task
+from maliradio.ui.tasks import TaskQueue, run_task
 from maliradio.ui.video import VideoArea
 
 if TYPE_CHECKING:
@@ -55,6 +55,10 @@ class MainWindow(QMainWindow):
         self._engine_factory = engine_factory or _new_engine
         self._engine_error = ""
         self.ready = False  # settings and catalogue loaded
+        # settings changed before they were read from disk: applied on top of what is read,
+        # so that an early click never writes the defaults over the user's file
+        self._early_changes: dict[str, object] = {}
+        self._settings_queue = TaskQueue("settings", self)  # saves land in the order asked
 
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
@@ -195,6 +199,9 @@ class MainWindow(QMainWindow):
 
     def _loaded(self, result) -> None:
         self.settings, self.catalog = result
+        early, self._early_changes = self._early_changes, {}
+        for name, value in early.items():
+            setattr(self.settings, name, value)
         self.bar.set_volume(self.settings.volume, self.settings.muted)
         self.a_resume.blockSignals(True)
         self.a_resume.setChecked(self.settings.resume_last_station)
@@ -217,6 +224,8 @@ class MainWindow(QMainWindow):
         if hasattr(self.news, "set_settings"):  # else it gets them when it is made
             self.news.set_settings(self.settings)
         self.ready = True
+        if early:
+            self._save_settings()
         self._maybe_resume()
 
     def _load_failed(self, exc: BaseException) -> None:
@@ -244,6 +253,8 @@ class MainWindow(QMainWindow):
 
     # ---- playing ----
     def play_station(self, st: Station) -> None:
+        if self._is_starting_or_playing(st):
+            return  # a second click, or a click and an activation: the station is on its way
         self.card.show_station(st)
         if st.kind == "tv" and st.has_stream:
             self.stack.setCurrentWidget(self.video)
@@ -256,8 +267,20 @@ class MainWindow(QMainWindow):
         if st.kind == "tv":
             self.engine.set_video_window(self._video_handle())
         self.engine.play_station(st)
-        self.settings.last_station = st.id
-        self._save_settings()
+        self._change_settings(last_station=st.id)
+
+    def _is_starting_or_playing(self, st: Station) -> bool:
+        if self.engine is None or self.engine.station is None:
+            return False
+        current = self.engine.station
+        same = current.id == st.id and [s.url for s in current.streams] == [
+            s.url for s in st.streams
+        ]
+        return same and self.engine.status.state in (
+            State.CONNECTING,
+            State.BUFFERING,
+            State.PLAYING,
+        )
 
     def _video_handle(self) -> int | None:
         """The native window libVLC draws into, on platforms where it can embed."""
@@ -286,20 +309,17 @@ class MainWindow(QMainWindow):
             self._fullscreen(False)
 
     def _volume_changed(self, value: int) -> None:
-        self.settings.volume = value
         if self.engine is not None:
             self.engine.set_volume(value)
-        self._save_settings_later()
+        self._change_settings(later=True, volume=value)
 
     def _mute_toggled(self, on: bool) -> None:
-        self.settings.muted = on
         if self.engine is not None:
             self.engine.set_muted(on)
-        self._save_settings_later()
+        self._change_settings(later=True, muted=on)
 
     def _resume_toggled(self, on: bool) -> None:
-        self.settings.resume_last_station = on
-        self._save_settings()
+        self._change_settings(resume_last_station=on)
 
     def _fullscreen(self, on: bool) -> None:
         if on and self.stack.currentWidget() is self.video and not self.isFullScreen():
@@ -321,9 +341,8 @@ class MainWindow(QMainWindow):
         favs = [f for f in self.settings.favourites if f != station_id]
         if on:
             favs.insert(0, station_id)
-        self.settings.favourites = favs
+        self._change_settings(favourites=favs)
         self._show_stations()
-        self._save_settings()
 
     def _add_station(self) -> None:
         self._station_dialog(None)
@@ -358,11 +377,26 @@ class MainWindow(QMainWindow):
         self._show_stations()
 
     # ---- settings ----
+    def _change_settings(self, later: bool = False, **changes: object) -> None:
+        """Apply `changes` and save them (`later`: after half a second without another)."""
+        for name, value in changes.items():
+            setattr(self.settings, name, value)
+        if not self.ready:
+            self._early_changes.update(changes)  # saved once the file has been read
+        elif later:
+            self._save_settings_later()
+        else:
+            self._save_settings()
+
     def _save_settings(self) -> None:
+        if not self.ready:
+            return
         snapshot = Settings(
             **{k: (list(v) if isinstance(v, list) else v) for k, v in vars(self.settings).items()}
         )
-        run_task(snapshot.save, on_error=lambda e: log.warning("réglages non enregistrés : %s", e))
+        self._settings_queue.run(
+            snapshot.save, on_error=lambda e: log.warning("réglages non enregistrés : %s", e)
+        )
 
     def _save_settings_later(self) -> None:
         if not hasattr(self, "_save_timer"):
@@ -385,11 +419,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if hasattr(self, "_save_timer"):
             self._save_timer.stop()
-        try:
-            if self.ready:
-                self.settings.save()
-        except OSError as exc:
-            log.warning("réglages non enregistrés : %s", exc)
+        self._save_settings()  # after any save still queued, so it is the one that stays
+        self._settings_queue.wait(5000)
+        self._settings_queue.close()
         if self.engine is not None:
             self.engine.shutdown()
             self.engine = None

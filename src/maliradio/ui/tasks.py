@@ -96,6 +96,7 @@ class TaskQueue(QObject):
         self._jobs: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self._idle = threading.Condition()
         self._pending = 0
+        self._closed = False
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._thread.start()
         _queues.add(self)
@@ -108,6 +109,9 @@ class TaskQueue(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         **kwargs: Any,
     ) -> None:
+        if self._closed:
+            log.warning("tâche %s donnée après la fermeture de sa file : ignorée", fn)
+            return
         with self._idle:
             self._pending += 1
         _start(self._jobs.put, fn, args, kwargs, on_success, on_error)
@@ -128,7 +132,9 @@ class TaskQueue(QObject):
 
     def close(self) -> None:
         """No more tasks: the thread ends after those already given."""
-        self._jobs.put(None)
+        if not self._closed:
+            self._closed = True
+            self._jobs.put(None)
 
 
 def _start(
