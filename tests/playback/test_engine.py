@@ -125,15 +125,32 @@ def test_stream_that_goes_silent_comes_back_by_itself(engine, rec, icecast, qtbo
     assert icecast.connections[icecast.path] >= 2
 
 
-def test_stream_cut_mid_way_reconnects(engine, rec, mp3_file, qtbot):
+def test_stream_cut_mid_way_reconnects_without_a_gap(engine, rec, mp3_file, qtbot):
+    """The relay opens the stream again while libVLC plays its buffer: the listener stays in
+    "playing" and libVLC's clock keeps going through the cut."""
     with IcecastServer(mp3_file, cut_after_bytes=120_000) as server:  # ~7 s of audio
         engine.play_url(server.url())
         rec.wait_state(qtbot, State.PLAYING, timeout=10)
+        qtbot.waitUntil(lambda: server.connections[server.path] >= 2, timeout=20_000)
+        clock = engine.player.get_time()
+        qtbot.wait(3000)
+        assert engine.player.get_time() - clock > 2000
+        assert rec.states[rec.states.index("playing") :] == ["playing"], rec.states
+        assert engine._relay is not None and engine._relay.reconnects >= 1
+
+
+def test_stream_cut_without_the_relay_reconnects(engine, rec, hls_audio_dir, qtbot):
+    """A stream libVLC reads itself (HLS) that ends is opened again at once: it played."""
+    from streamservers import StaticServer
+
+    with StaticServer(hls_audio_dir) as server:
+        engine.play_url(server.url("/index.m3u8"))  # 20 s, then its end
+        rec.wait_state(qtbot, State.PLAYING, timeout=10)
         n = len(rec.statuses)
-        rec.wait_state(qtbot, State.RECONNECTING, timeout=20, after=n)
-        m = len(rec.statuses)
-        rec.wait_state(qtbot, State.PLAYING, timeout=12, after=m)
-        assert server.connections[server.path] >= 2
+        rec.wait_state(qtbot, State.RECONNECTING, timeout=40, after=n)
+        st = next(s for s in rec.statuses[n:] if s.state is State.RECONNECTING)
+        assert st.retry_in <= 1.0
+        rec.wait_state(qtbot, State.PLAYING, timeout=12, after=n + 1)
 
 
 def test_server_that_never_sends_audio_ends_in_error(engine, rec, qtbot):
@@ -208,7 +225,7 @@ def test_libvlc_starts_while_a_slow_server_answers_and_gets_its_one_connection(
     engine.play_url(icecast.url())
     relay = engine._relay
     assert relay is not None and not relay.attached  # the server has not answered yet
-    qtbot.waitUntil(lambda: len(relay._clients) == 1, timeout=1000)  # libVLC is waiting on it
+    qtbot.waitUntil(lambda: relay._client is not None, timeout=1000)  # libVLC is waiting on it
     assert engine.status.state is not State.PLAYING
     rec.wait_state(qtbot, State.PLAYING, timeout=10)
     assert relay.attached and engine._relay is relay

@@ -127,3 +127,74 @@ def test_icy_title_with_control_characters_and_4000_characters_is_cleaned():
     assert shown.startswith("Journal[31m du soir")
     assert all(ch.isprintable() for ch in shown)
     assert len(shown) <= 300
+
+
+def _open_fds() -> int:
+    import os
+
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_an_unreadable_answer_leaves_no_socket_open():
+    import socket
+    import threading
+
+    from maliradio.playback.net import StreamError
+    from maliradio.playback.resolver import probe
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(64)
+    stop = threading.Event()
+
+    def answer_garbage() -> None:
+        while not stop.is_set():
+            try:
+                c, _ = srv.accept()
+            except OSError:
+                return
+            c.recv(4096)
+            c.sendall(b"HELLO THERE\r\nnot: http\r\n\r\n")
+            c.close()
+
+    threading.Thread(target=answer_garbage, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.getsockname()[1]}/live"
+    errors = set()
+    before = _open_fds()
+    for _ in range(40):
+        try:
+            probe(StreamRef(url), timeout=3)
+        except StreamError as exc:
+            errors.add(str(exc))
+    after = _open_fds()
+    stop.set()
+    srv.close()
+    assert errors == {"Réponse du serveur illisible"}
+    assert after <= before + 1, (before, after)
+
+
+def test_only_libvlc_gets_the_relayed_stream(engine, rec, icecast, qtbot):
+    """Another program on this computer finds the relay's port: a guessed path gets 404, and
+    even the right one cannot take the stream from libVLC (503)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    engine.play_url(icecast.url())
+    rec.wait_state(qtbot, State.PLAYING, timeout=10)
+    relay = engine._relay
+    assert relay is not None
+    parts = urlsplit(relay.url)
+    assert len(parts.path) > 20  # an unguessable token
+
+    def ask(path: str) -> bytes:
+        with socket.create_connection(("127.0.0.1", parts.port), timeout=5) as s:
+            s.sendall(f"GET {path} HTTP/1.0\r\n\r\n".encode())
+            return s.recv(100)
+
+    assert ask("/stream").startswith(b"HTTP/1.0 404")
+    assert ask("/").startswith(b"HTTP/1.0 404")
+    assert ask(parts.path).startswith(b"HTTP/1.0 503")
+    clock = engine.player.get_time()
+    qtbot.wait(1500)
+    assert engine.player.get_time() > clock  # libVLC still plays
+    assert engine.status.state is State.PLAYING

@@ -50,6 +50,10 @@ class Policy:
     max_attempts: int = 20  # after this many failures in a row: error state
     stable_after: float = 30.0  # playing this long resets the attempt counter
     probe_timeout: float = 10.0
+    # a connection that played at least this long was a success: when it drops, the next
+    # attempt starts after `after_drop` and the backoff starts again from its base
+    played_enough: float = 1.0
+    after_drop: float = 0.5
 
     def backoff(self, attempt: int) -> float:
         delay = min(self.backoff_cap, self.backoff_base * (2 ** max(0, attempt - 1)))
@@ -388,8 +392,10 @@ class PlayerEngine(QObject):
             return
         assert isinstance(result, Probe)
         waiting = self._relay if self._relay is not None and not self._relay.attached else None
+        reopen = self._reopener(self._queue[self._pos]) if self._pos < len(self._queue) else None
         if result.kind == "media" and result.response is not None and waiting is not None:
-            waiting.attach(result.response)  # libVLC's request, waiting, gets its answer
+            # libVLC's request, waiting, gets its answer
+            waiting.attach(result.response, reopen)
             return
         if waiting is not None:  # not a stream to relay: the libVLC started for it goes
             self._stop_media()
@@ -407,10 +413,26 @@ class PlayerEngine(QObject):
                 result.response,
                 on_title=lambda t: self._relayTitle.emit(tok, t),
                 on_end=lambda r: self._relayEnded.emit(tok, r),
+                reopen=reopen,
             )
             self._play_mrl(self._relay.url, result.ref, relayed=True)
         else:
             self._play_mrl(result.ref.url, result.ref, relayed=False)
+
+    def _reopener(self, ref: StreamRef):
+        """For the relay: open `ref` again (its own thread) after a drop; a stream that has
+        turned into something else (a page, a playlist) is a failure."""
+        timeout = self.policy.probe_timeout
+
+        def reopen():
+            result = probe(ref, timeout=timeout)
+            if result.kind != "media" or result.response is None:
+                if result.response is not None:
+                    result.response.close()
+                raise StreamError("le flux a changé de nature")
+            return result.response
+
+        return reopen
 
     def _play_mrl(self, mrl: str, ref: StreamRef, relayed: bool) -> None:
         media = self.instance.media_new(mrl)
@@ -535,9 +557,24 @@ class PlayerEngine(QObject):
     def _fail(self, message: str) -> None:
         log.warning("échec sur %s : %s", self._status.url or "?", message)
         self._last_error = message
+        played = (
+            time.monotonic() - self._playing_since if self._status.state is State.PLAYING else 0.0
+        )
         self._token += 1
         self._watchdog.stop()
         self._stop_media()
+        if played >= self.policy.played_enough:
+            # the connection brought sound: a success that ended, not a failure. The same URL
+            # again, at once; the backoff is for attempts that bring nothing (a flaky mobile
+            # link drops every few seconds and must not wait longer each time)
+            self._attempt = 0
+            self._url_failures = 0
+            self._played_current = False
+            self._set(
+                State.RECONNECTING, attempt=1, retry_in=self.policy.after_drop, message=message
+            )
+            self._retry_timer.start(int(self.policy.after_drop * 1000))
+            return
         if self._direct_attempt and not self._played_current and self._pos < len(self._queue):
             # libVLC could not open it directly: look at what the URL really is, same URL
             self._direct_failed.add(self._queue[self._pos].url)

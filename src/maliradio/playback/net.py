@@ -131,6 +131,9 @@ def open_stream(
         except OSError as exc:
             sock.close()
             raise StreamError(f"Connexion coupée par {parts.hostname} : {exc}") from exc
+        except BaseException:  # an unreadable answer (StreamError) or anything else
+            sock.close()
+            raise
         if status in (301, 302, 303, 307, 308) and "location" in headers:
             sock.close()
             url = urljoin(url, headers["location"])

@@ -9,6 +9,7 @@ libVLC on 127.0.0.1. It also knows when bytes last arrived, which the player's w
 from __future__ import annotations
 
 import logging
+import secrets
 import socket
 import threading
 import time
@@ -112,18 +113,32 @@ class IcyDemuxer:
             self.on_title(title)
 
 
+# Seamless reconnection: when the upstream drops, the relay opens it again while libVLC plays
+# what it has buffered, so the listener hears no gap. A connection that brought less than
+# GOOD_CONNECTION bytes counts as a failure; after RECONNECT_TRIES of those in a row (waiting a
+# little longer before each) the relay gives up and lets the player's own policy decide.
+GOOD_CONNECTION = 16 * 1024
+RECONNECT_TRIES = 3
+SILENCE_RECONNECT = 4.0  # seconds without a byte from upstream: treated as a drop
+
+
 class Relay:
-    """Serves one upstream Response to libVLC at `self.url` (http://127.0.0.1:PORT/).
+    """Serves one upstream Response to libVLC at `self.url` (http://127.0.0.1:PORT/TOKEN).
 
     The upstream can come later (`attach`): the player starts libVLC on the relay while it is
     still finding out what the URL is, and libVLC's request waits for the answer. Should the
-    URL not be one to relay, `close()` drops libVLC's waiting request."""
+    URL not be one to relay, `close()` drops libVLC's waiting request.
+
+    Only a request for the relay's own unguessable path is served, one client at a time: another
+    local program cannot take the stream from libVLC. With `reopen` (given to `attach`), a
+    dropped upstream is opened again without libVLC noticing (see GOOD_CONNECTION)."""
 
     def __init__(
         self,
         upstream: Response | None,
         on_title: Callable[[str], None],
         on_end: Callable[[str], None] | None = None,
+        reopen: Callable[[], Response] | None = None,
     ) -> None:
         self.upstream: Response | None = None
         self.on_title = on_title
@@ -131,58 +146,104 @@ class Relay:
         self.demux = IcyDemuxer(0, on_title)
         self.content_type = "audio/mpeg"
         self.bytes_in = 0
+        self.reconnects = 0  # upstream connections opened again after a drop
         self.last_data = time.monotonic()
+        self._reopen: Callable[[], Response] | None = None
         self._buf = bytearray()
         self._cond = threading.Condition()
         self._closed = False
         self._eof = False
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(4)
         self._listener.settimeout(0.5)
         self.port = self._listener.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/stream"
-        self._clients: list[socket.socket] = []
+        self.path = "/" + secrets.token_urlsafe(18)
+        self.url = f"http://127.0.0.1:{self.port}{self.path}"
+        self._client: socket.socket | None = None
+        self._sockets: set[socket.socket] = set()  # every accepted socket not yet closed
         threading.Thread(target=self._accept, name="relay-accept", daemon=True).start()
         if upstream is not None:
-            self.attach(upstream)
+            self.attach(upstream, reopen)
 
     @property
     def attached(self) -> bool:
         return self.upstream is not None
 
-    def attach(self, upstream: Response) -> None:
+    def attach(self, upstream: Response, reopen: Callable[[], Response] | None = None) -> None:
         """The upstream connection to relay (once): its audio starts flowing to libVLC."""
+        with self._cond:
+            if self._closed:
+                upstream.close()
+                return
+            self._reopen = reopen
+            self.content_type = upstream.headers.get("content-type", "audio/mpeg")
+            self._use(upstream)
+            self._cond.notify_all()
+        threading.Thread(target=self._pump, name="relay-upstream", daemon=True).start()
+
+    def _use(self, upstream: Response) -> None:
         metaint = 0
         try:
             metaint = int(upstream.headers.get("icy-metaint", "0"))
         except ValueError:
             metaint = 0
-        with self._cond:
-            if self._closed:
-                upstream.close()
-                return
-            self.demux = IcyDemuxer(metaint, self.on_title)
-            self.content_type = upstream.headers.get("content-type", "audio/mpeg")
-            self.last_data = time.monotonic()
-            self.upstream = upstream
-            self._cond.notify_all()
-        threading.Thread(target=self._pump, name="relay-upstream", daemon=True).start()
+        self.demux = IcyDemuxer(metaint, self.on_title)
+        self.last_data = time.monotonic()
+        self.upstream = upstream
 
     # upstream -> buffer
     def _pump(self) -> None:
         reason = "fin du flux"
-        upstream = self.upstream
-        assert upstream is not None
+        failures = 0  # connections in a row that brought (almost) nothing
+        upstream: Response | None = self.upstream
         try:
+            while not self._closed:
+                if upstream is not None:
+                    received, reason = self._relay(upstream)
+                    upstream.close()
+                    failures = 0 if received >= GOOD_CONNECTION else failures + 1
+                if self._reopen is None or self._closed or failures >= RECONNECT_TRIES:
+                    break
+                if failures and self._sleep(0.5 * failures):
+                    break
+                log.info("relais : flux coupé (%s), reconnexion", reason)
+                try:
+                    upstream = self._reopen()
+                except Exception as exc:  # noqa: BLE001 - any failure is one more try
+                    reason = f"reconnexion impossible ({exc})"
+                    upstream = None
+                    failures += 1
+                    continue
+                with self._cond:
+                    if self._closed:
+                        upstream.close()
+                        break
+                    self._use(upstream)
+                    self.reconnects += 1
+        finally:
+            with self._cond:
+                self._eof = True
+                self._cond.notify_all()
+            if not self._closed and self.on_end is not None:
+                self.on_end(reason)
+
+    def _relay(self, upstream: Response) -> tuple[int, str]:
+        """Copy one upstream connection's audio into the buffer until it ends; the bytes it
+        brought and why it ended."""
+        received = 0
+        try:
+            upstream.sock.settimeout(1.0)
             while not self._closed:
                 try:
                     data = upstream.recv(16384)
                 except TimeoutError:
-                    continue  # silence: the watchdog decides, the socket stays open
+                    if time.monotonic() - self.last_data > SILENCE_RECONNECT:
+                        return received, "le serveur n'envoie plus rien"
+                    continue
                 if not data:
-                    break
+                    return received, "fin du flux"
+                received += len(data)
                 self.bytes_in += len(data)
                 self.last_data = time.monotonic()
                 audio = self.demux.feed(data)
@@ -193,13 +254,14 @@ class Relay:
                             del self._buf[: len(self._buf) - BUFFER_CAP]
                         self._cond.notify_all()
         except OSError as exc:
-            reason = f"connexion coupée ({exc})"
-        finally:
-            with self._cond:
-                self._eof = True
-                self._cond.notify_all()
-            if not self._closed and self.on_end is not None:
-                self.on_end(reason)
+            return received, f"connexion coupée ({exc})"
+        return received, "relais fermé"
+
+    def _sleep(self, seconds: float) -> bool:
+        """Wait, unless the relay closes meanwhile (then True)."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._closed, seconds)
+            return self._closed
 
     # buffer -> libVLC
     def _accept(self) -> None:
@@ -210,17 +272,16 @@ class Relay:
                 continue
             except OSError:
                 return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            with self._cond:
+                if self._closed:
+                    conn.close()
+                    return
+                self._sockets.add(conn)
+            threading.Thread(
+                target=self._serve, args=(conn,), name="relay-client", daemon=True
+            ).start()
 
     def _serve(self, conn: socket.socket) -> None:
-        # one listener at a time: a new connection from libVLC replaces the previous one, so
-        # two connections never split the audio between them
-        for old in list(self._clients):
-            try:
-                old.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        self._clients.append(conn)
         try:
             conn.settimeout(5)
             req = b""
@@ -229,7 +290,20 @@ class Relay:
                 if not chunk:
                     return
                 req += chunk
+            parts = req.split(b"\r\n", 1)[0].split()
+            if len(parts) < 2 or parts[0] != b"GET" or parts[1] != self.path.encode():
+                conn.sendall(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                return
             with self._cond:  # libVLC's request waits until the upstream is known
+                if self._client is not None:
+                    busy = True
+                else:
+                    busy = False
+                    self._client = conn
+            if busy:  # two readers would split the audio between them
+                conn.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+                return
+            with self._cond:
                 while self.upstream is None and not self._closed:
                     self._cond.wait(1.0)
                 if self._closed:
@@ -237,7 +311,7 @@ class Relay:
             conn.sendall(
                 (
                     "HTTP/1.0 200 OK\r\n"
-                    f"Content-Type: {self.content_type}\r\n"
+                    f"Content-Type: {_header_value(self.content_type)}\r\n"
                     "Cache-Control: no-cache\r\n\r\n"
                 ).encode("latin-1", "replace")
             )
@@ -254,12 +328,14 @@ class Relay:
         except OSError:
             pass
         finally:
+            with self._cond:
+                if self._client is conn:
+                    self._client = None
+                self._sockets.discard(conn)
             try:
                 conn.close()
             except OSError:
                 pass
-            if conn in self._clients:
-                self._clients.remove(conn)
 
     def seconds_since_data(self) -> float:
         return time.monotonic() - self.last_data
@@ -270,6 +346,7 @@ class Relay:
                 return
             self._closed = True
             upstream = self.upstream
+            clients = list(self._sockets)
             self._cond.notify_all()
         if upstream is not None:
             upstream.close()
@@ -277,9 +354,13 @@ class Relay:
             self._listener.close()
         except OSError:
             pass
-        for c in list(self._clients):
+        for c in clients:
             try:
                 c.shutdown(socket.SHUT_RDWR)
-                c.close()
             except OSError:
                 pass
+
+
+def _header_value(value: str) -> str:
+    """A header value from upstream, safe to repeat: no line breaks, a sane length."""
+    return "".join(ch for ch in value if ch >= " " and ch != "\x7f")[:200] or "audio/mpeg"

@@ -52,6 +52,9 @@ def probe(ref: StreamRef, timeout: float = 10.0) -> Probe:
     except OSError as exc:
         resp.close()
         raise StreamError(f"Connexion coupée pendant l'ouverture : {exc}") from exc
+    except BaseException:
+        resp.close()
+        raise
     final = StreamRef(
         url=resp.url,
         user_agent=ref.user_agent,
