@@ -23,6 +23,57 @@ VLC_TEST_ARGS = "--aout=dummy --vout=dummy"
 __all__ = ["ICY_TITLES", "VLC_TEST_ARGS"]
 
 
+def _is_loopback(host: object) -> bool:
+    import ipaddress
+
+    if not isinstance(host, str):
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch):
+    """Tests never leave this computer: a connection or a name lookup for anything but
+    127.0.0.0/8 and ::1 is refused (the code under test sees a network error) and fails the
+    test that made it."""
+    import socket
+
+    attempts: list[str] = []
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def check(sock, address) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+            attempts.append(f"connect {address!r}")
+            raise ConnectionRefusedError(f"tests stay on loopback (asked: {address[0]})")
+
+    def connect(sock, address):
+        check(sock, address)
+        return real_connect(sock, address)
+
+    def connect_ex(sock, address):
+        check(sock, address)
+        return real_connect_ex(sock, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host is not None and not _is_loopback(host if isinstance(host, str) else ""):
+            name = host.decode() if isinstance(host, bytes) else host
+            attempts.append(f"lookup {name!r}")
+            raise socket.gaierror(socket.EAI_NONAME, f"tests stay on loopback ({name})")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield
+    assert not attempts, f"this test tried to reach the network: {attempts}"
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("MALIRADIO_HOME", str(tmp_path / "home"))
