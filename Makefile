@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+PKG_STAMP := $(VENV)/.installed-package
 
-.PHONY: run test bench lint sysdeps test-sysdeps clean translations
+.PHONY: run test bench lint sysdeps test-sysdeps clean translations package package-test
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -36,6 +37,23 @@ bench: test-sysdeps $(TEST_STAMP)
 
 translations: $(STAMP)
 	$(BIN)/pyside6-lupdate $$(git ls-files "src/maliradio/*.py") -source-language fr -target-language en -ts resources/translations/maliradio_en.ts
+
+$(PKG_STAMP): packaging/requirements-build.txt $(STAMP)
+	$(BIN)/python -m pip install -q -r packaging/requirements-build.txt
+	touch $@
+
+# dist/maliradio/ (PyInstaller one-folder bundle) and dist/maliradio_<version>_<arch>.deb
+package: $(PKG_STAMP)
+	@sh packaging/check-sysdeps.sh package
+	$(BIN)/python packaging/make_icons.py build/icons
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/maliradio.spec
+	$(BIN)/python packaging/linux/build_deb.py
+
+# installs the .deb on fresh Debian 12 and 13 roots and uses it there (root, mmdebstrap)
+package-test: $(TEST_STAMP)
+	@sh packaging/check-sysdeps.sh package
+	$(BIN)/python packaging/linux/package_test.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench
