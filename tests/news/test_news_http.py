@@ -1,6 +1,8 @@
-"""The news HTTP client against real loopback servers: kept connections (and one the server
-closed meanwhile), gzip and both deflate forms, HTTPS checked, addresses with accents, a
-proxy from the environment (plain and CONNECT), and the station logos that use it too."""
+"""The app's HTTP stack (maliradio.net: urllib3, truststore, the system's proxies) as the news
+uses it, against real loopback servers: kept connections (and one the server closed
+meanwhile), gzip and both deflate forms, chunked answers counted as they came, HTTPS checked,
+addresses with accents, a proxy from the environment (plain and CONNECT) and its exceptions,
+and the station logos that use it too. Hostile servers: test_news_hostile.py."""
 
 from __future__ import annotations
 
@@ -9,13 +11,16 @@ import gzip
 import http.server
 import select
 import socket
+import sys
 import threading
 import zlib
 from typing import Any
 
 import pytest
 
-from maliradio.news import fetch, webclient
+from maliradio import net
+from maliradio.net import client as netclient
+from maliradio.news import fetch
 
 FEED = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Sahel</title>" + (
     "<item><title>Pluies à Ségou</title><description>Les pluies arrivent.</description></item>"
@@ -58,6 +63,14 @@ class Server:
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)
+                if headers.get("Transfer-Encoding") == "chunked":  # in pieces of 1000 bytes
+                    self.end_headers()
+                    for i in range(0, len(body), 1000):
+                        self.wfile.write(
+                            b"%x\r\n%s\r\n" % (len(body[i : i + 1000]), body[i : i + 1000])
+                        )
+                    self.wfile.write(b"0\r\n\r\n")
+                    return
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -120,7 +133,7 @@ def web():
     s.stop()
 
 
-def get(client: webclient.Client, url: str) -> fetch.HttpResult:
+def get(client: netclient.Client, url: str) -> fetch.HttpResult:
     return fetch.http_get(client, url, headers={"Accept": fetch.ACCEPT_FEED})
 
 
@@ -154,13 +167,31 @@ def test_gzip_and_both_deflate_forms_decoded_and_counted_as_sent(web):
     assert "gzip" in web.requests[0][1]["Accept-Encoding"]
 
 
+def test_a_chunked_answer_is_counted_as_it_came(web):
+    """urllib3's `tell()` counts what `read1` pulls, chunked or not (its `stream()` reads a
+    chunked body by another way, which it does not count)."""
+    packed = gzip.compress(FEED)
+    web.routes["/gz"] = (
+        200,
+        {"Content-Encoding": "gzip", "Transfer-Encoding": "chunked"},
+        packed,
+    )
+    web.routes["/plain"] = (200, {"Transfer-Encoding": "chunked"}, FEED)
+    with fetch.make_client() as client:
+        gz, plain = get(client, web.url("/gz")), get(client, web.url("/plain"))
+    assert gz.body == FEED and plain.body == FEED
+    assert len(packed) < gz.wire_bytes < len(packed) + 500
+    assert len(FEED) < plain.wire_bytes < len(FEED) + 500
+    assert web.connections == 1  # a chunked answer read to its end keeps its connection
+
+
 def test_https_is_checked_against_the_authorities(tls_context, monkeypatch):
     server = Server(tls=tls_context)
     server.routes["/feed"] = (200, {}, FEED)
     try:
         with fetch.make_client() as client:  # SSL_CERT_FILE trusts the test certificate
             assert get(client, server.url("/feed")).body == FEED
-        monkeypatch.delenv("SSL_CERT_FILE")  # certifi's list alone does not know it
+        monkeypatch.delenv("SSL_CERT_FILE")  # the system's authorities do not know it
         with fetch.make_client() as client, pytest.raises(fetch.FetchError) as err:
             get(client, server.url("/feed"))
         assert err.value.kind == "connect" and "CERTIFICATE" in str(err.value).upper()
@@ -255,3 +286,35 @@ def test_station_logo_is_downloaded_once_into_the_cache(web):
         fetch_logo(web.url("/broken.png"))
     with pytest.raises(ValueError):
         fetch_logo(web.url("/absent.png"))
+
+
+def test_the_system_trust_store_and_certifi_when_it_cannot_be_used(monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    import truststore
+
+    ctx = net.tls_context()
+    assert isinstance(ctx, truststore.SSLContext) and net.tls_context() is ctx  # built once
+    monkeypatch.setitem(sys.modules, "truststore", None)  # (an import that fails)
+    monkeypatch.setattr(net, "_contexts", {})
+    fallback = net.tls_context()
+    assert not isinstance(fallback, truststore.SSLContext)
+    assert fallback.cert_store_stats()["x509_ca"] > 100  # certifi's list
+
+
+def test_which_addresses_go_through_the_proxy(monkeypatch):
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("http_proxy", "http://mandataire:3128")
+    monkeypatch.setenv("https_proxy", "socks5://mandataire:1080")
+    monkeypatch.setenv("no_proxy", "intranet.example,.ml")
+    assert net.proxy_for("http://sahel.example/feed") == "http://mandataire:3128"
+    assert net.proxy_for("http://intranet.example/feed") is None  # no_proxy
+    assert net.proxy_for("http://www.journal.ml/feed") is None  # no_proxy, a domain
+    assert net.proxy_for("http://127.0.0.1:8000/feed") is None  # this machine
+    assert net.proxy_for("https://sahel.example/feed") is None  # SOCKS: direct rather than fail
+    assert net.proxy_credentials("http://lecteur:s%C3%A9same@mandataire") == (
+        "http://mandataire:8080",
+        {"Proxy-Authorization": "Basic " + base64.b64encode("lecteur:sésame".encode()).decode()},
+    )

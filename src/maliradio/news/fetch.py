@@ -1,14 +1,18 @@
 """Fetching feeds politely, for users who pay for every megabyte.
 
-webclient.py does the HTTP; parse.py reads the bytes (lxml, or feedparser for unusual feeds).
+maliradio.net does the HTTP (urllib3); parse.py reads the bytes (lxml, or feedparser for
+unusual feeds).
 
 - Conditional GET (If-None-Match / If-Modified-Since): an unchanged feed costs a 304.
 - gzip and deflate (asked for, decoded as the body streams in).
 - 301/308 update the stored feed URL; 302/307 do not. 410 disables the source.
 - 429/503 with Retry-After: the source is skipped until then, even for a manual refresh.
 - Other failures: exponential backoff per source, honoured by automatic refreshes.
-- Timeout on silence (no byte for `silence_timeout` s), not on total time; a size cap stops
-  huge responses; several sources in parallel with at most `per_host` requests per host.
+- Timeout on silence (no byte for `silence_timeout` s); a source's feed, pages and pictures
+  all told get `deadline` s (SOURCE_DEADLINE), time for the largest feed over a slow mobile
+  link, so that a server trickling a byte now and then is given up on. Size caps, counted on
+  the decoded bytes as they are decoded (a gzip bomb stops at the cap). Several sources in
+  parallel with at most `per_host` requests per host.
 - Parsing and cleaning (`steps.py`) run in a few worker processes (`_Cpu`): threads only wait
   on the network, so up to 32 sources are fetched at once, and the cores do the CPU work.
 - Summary-only feeds: each NEW article page is fetched once and its main text extracted.
@@ -21,7 +25,6 @@ themselves when there are none).
 
 from __future__ import annotations
 
-import http.client
 import logging
 import os
 import threading
@@ -35,7 +38,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from maliradio import __version__
-from maliradio.news import clean, webclient
+from maliradio.net import client as netclient
+from maliradio.news import clean
 from maliradio.news.models import STATUS_NOT_MODIFIED, PreparedArticle, Source, SourceUpdate
 from maliradio.news.parse import (
     feed_links,
@@ -58,7 +62,7 @@ from maliradio.news.store import NewsStore, prune_image_cache
 from maliradio.util import atomic_write_bytes
 
 if TYPE_CHECKING:
-    from email.message import Message
+    from urllib3 import HTTPHeaderDict
 
 log = logging.getLogger("maliradio.news")
 
@@ -68,9 +72,11 @@ ACCEPT_FEED = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
 )
-MAX_FEED_BYTES = 5_000_000
-MAX_PAGE_BYTES = 2_000_000
-MAX_IMAGE_BYTES = 3_000_000
+# Caps on what a response may weigh once decoded (a gzip bomb stops there):
+MAX_FEED_BYTES = 5_000_000  # the largest feeds seen weigh ~1 MB (200 items with full text)
+MAX_PAGE_BYTES = 2_000_000  # an article page is 50-500 KB of HTML; past 2 MB it is no article
+MAX_IMAGE_BYTES = 3_000_000  # a news photo is 50-500 KB; a camera's original at most ~3 MB
+SOURCE_DEADLINE = 300.0  # s: a 5 MB feed at 20 KB/s (a slow mobile link) takes 250 s
 STEP_TIMEOUT = 120.0  # s: a worker process silent that long on one step is killed
 MAX_IMAGES_PER_SOURCE = 80
 IMAGE_CACHE_MAX_BYTES = 200_000_000
@@ -96,7 +102,7 @@ class FetchError(Exception):
 class HttpResult:
     status: int
     body: bytes
-    headers: Message  # case-insensitive .get()
+    headers: HTTPHeaderDict  # case-insensitive .get()
     url: str  # final URL, after redirects
     permanent_url: str | None  # set when every redirect was permanent (301/308)
     wire_bytes: int
@@ -160,10 +166,10 @@ class HostLimiter:
 
 def make_client(
     *, silence_timeout: float = 20.0, connect_timeout: float = 15.0
-) -> webclient.Client:
+) -> netclient.Client:
     """Connections are made as the requests need them: their number is bounded by the
     refresh's threads and `per_host`."""
-    return webclient.Client(
+    return netclient.Client(
         connect_timeout=connect_timeout,
         read_timeout=silence_timeout,
         headers={"User-Agent": USER_AGENT},
@@ -171,69 +177,81 @@ def make_client(
 
 
 def http_get(
-    client: webclient.Client,
+    client: netclient.Client,
     url: str,
     *,
     limiter: HostLimiter | None = None,
     max_bytes: int = MAX_FEED_BYTES,
     headers: dict[str, str] | None = None,
     cancel: threading.Event | None = None,
+    deadline: float | None = None,
 ) -> HttpResult:
-    """GET with a size cap, counting the bytes received. Raises FetchError."""
+    """GET with a size cap (on the decoded bytes), counting the bytes received, given up on
+    at `deadline` (a `time.monotonic()` time). Raises FetchError."""
     if cancel is not None and cancel.is_set():
         raise FetchError("Actualisation annulée", "cancelled")
     if urlsplit(url).scheme not in ("http", "https"):
         raise FetchError("Adresse non prise en charge (http ou https attendu)", "other")
-    resp: webclient.Response | None = None
-    slot = limiter.slot(url) if limiter else _nullslot()
-
-    def wire() -> int:
-        return resp.wire_bytes if resp is not None else 0
-
+    started = time.monotonic()
     try:
-        with slot:
-            resp = client.open(url, headers)
-            with resp:
-                chunks: list[bytes] = []
-                total = 0
-                for chunk in resp.iter_bytes():
-                    total += len(chunk)
-                    if total > max_bytes:
-                        raise FetchError(
-                            f"Réponse trop volumineuse (plus de {max_bytes // 1_000_000} Mo) :"
-                            " téléchargement arrêté",
-                            "too-large",
-                            wire(),
-                        )
-                    chunks.append(chunk)
-                    if cancel is not None and cancel.is_set():
-                        raise FetchError("Actualisation annulée", "cancelled", wire())
-            permanent = None
-            if resp.history and all(status in (301, 308) for status, _w in resp.history):
-                permanent = resp.url
-            return HttpResult(
-                status=resp.status,
-                body=b"".join(chunks),
-                headers=resp.headers,
-                url=resp.url,
-                permanent_url=permanent,
-                wire_bytes=resp.wire_bytes,
+        with limiter.slot(url) if limiter else _nullslot():
+            r = client.get(
+                url, max_bytes=max_bytes, headers=headers, deadline=deadline, cancel=cancel
             )
-    except FetchError:
-        raise
-    except webclient.ConnectError as exc:
-        raise FetchError(f"Connexion impossible au serveur ({_reason(exc)})", "connect") from exc
-    except webclient.ReadTimeout as exc:
+    except netclient.HttpError as exc:
+        raise _fetch_error(exc, client, max_bytes, deadline, started) from exc
+    permanent = None
+    if r.history and all(status in (301, 308) for status in r.history):
+        permanent = r.url
+    return HttpResult(
+        status=r.status,
+        body=r.body,
+        headers=r.headers,
+        url=r.url,
+        permanent_url=permanent,
+        wire_bytes=r.wire_bytes,
+    )
+
+
+def _fetch_error(
+    exc: netclient.HttpError,
+    client: netclient.Client,
+    max_bytes: int,
+    deadline: float | None,
+    started: float,
+) -> FetchError:
+    """The client's error in the words the user reads."""
+    wire = exc.wire_bytes
+    if isinstance(exc, netclient.TooLarge):
+        size = f"{max_bytes / 1_000_000:g}".replace(".", ",")
+        return FetchError(
+            f"Réponse trop volumineuse (plus de {size} Mo une fois décompressée) :"
+            " téléchargement arrêté",
+            "too-large",
+            wire,
+        )
+    if isinstance(exc, netclient.Cancelled):
+        return FetchError("Actualisation annulée", "cancelled", wire)
+    if isinstance(exc, netclient.ConnectError):
+        return FetchError(f"Connexion impossible au serveur ({_reason(exc)})", "connect", wire)
+    if isinstance(exc, netclient.SilenceTimeout):
         t = client.read_timeout
-        raise FetchError(
-            f"Le serveur ne répond plus (aucune donnée reçue pendant {t:g} s)", "timeout", wire()
-        ) from exc
-    except webclient.TooManyRedirects as exc:
-        raise FetchError("Trop de redirections", "http", wire()) from exc
-    except webclient.DecodingError as exc:
-        raise FetchError("Réponse compressée illisible", "other", wire()) from exc
-    except (webclient.HttpError, http.client.HTTPException, OSError, ValueError) as exc:
-        raise FetchError(f"Erreur réseau : {_reason(exc)}", "other", wire()) from exc
+        return FetchError(
+            f"Le serveur ne répond plus (aucune donnée reçue pendant {t:g} s)", "timeout", wire
+        )
+    if isinstance(exc, netclient.DeadlineExceeded):
+        spent = max(0.0, (deadline or started) - started)
+        return FetchError(
+            f"Téléchargement abandonné : toujours pas fini après {spent:.0f} s"
+            " (serveur ou connexion trop lents)",
+            "deadline",
+            wire,
+        )
+    if isinstance(exc, netclient.TooManyRedirects):
+        return FetchError(f"Trop de redirections (plus de {netclient.MAX_REDIRECTS})", "http", wire)
+    if isinstance(exc, netclient.DecodingError):
+        return FetchError("Réponse compressée illisible", "other", wire)
+    return FetchError(f"Erreur réseau : {_reason(exc)}", "other", wire)
 
 
 @contextmanager
@@ -297,14 +315,16 @@ class _Outcome:
 class _Context:
     def __init__(
         self,
-        client: webclient.Client,
+        client: netclient.Client,
         limiter: HostLimiter,
         image_dir: Path,
         fetch_full_articles: bool,
         max_bytes: int,
         cancel: threading.Event | None,
+        deadline: float = SOURCE_DEADLINE,
     ) -> None:
         self.client = client
+        self.deadline = deadline  # s per source
         self.limiter = limiter
         self.image_dir = image_dir
         self.fetch_full_articles = fetch_full_articles
@@ -313,7 +333,7 @@ class _Context:
         self._failed_images: set[str] = set()
         self._lock = threading.Lock()
 
-    def get(self, url: str, max_bytes: int, headers: dict[str, str] | None = None) -> HttpResult:
+    def get(self, url: str, max_bytes: int, headers: dict[str, str], deadline: float) -> HttpResult:
         return http_get(
             self.client,
             url,
@@ -321,9 +341,10 @@ class _Context:
             max_bytes=max_bytes,
             headers=headers,
             cancel=self.cancel,
+            deadline=deadline,
         )
 
-    def image(self, url: str, counter: list[int]) -> str | None:
+    def image(self, url: str, counter: list[int], deadline: float) -> str | None:
         """Cache one picture; returns its cache name, or None (failed, pixel, too big)."""
         name = clean.image_name(url)
         path = self.image_dir / name
@@ -340,11 +361,13 @@ class _Context:
             return None
         counter[0] += 1
         try:
-            r = self.get(url, MAX_IMAGE_BYTES, {"Accept": "image/*"})
+            r = self.get(url, MAX_IMAGE_BYTES, {"Accept": "image/*"}, deadline)
         except FetchError as exc:
             counter[1] += exc.wire_bytes
-            with self._lock:
-                self._failed_images.add(url)
+            counter[2] += exc.kind == "too-large"
+            if exc.kind not in ("deadline", "cancelled"):  # (the picture itself is not at fault)
+                with self._lock:
+                    self._failed_images.add(url)
             return None
         counter[1] += r.wire_bytes
         ctype = r.headers.get("content-type", "").lower()
@@ -618,13 +641,14 @@ _Stored = Future  # Future[tuple[dict[tuple[str, str], KnownEntry], tuple[int, d
 
 def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> _Outcome:
     out = _Outcome(source)
+    deadline = time.monotonic() + ctx.deadline  # the feed, its pages and pictures
     headers = {"Accept": ACCEPT_FEED}
     if source.etag:
         headers["If-None-Match"] = source.etag
     if source.last_modified:
         headers["If-Modified-Since"] = source.last_modified
     try:
-        r = ctx.get(source.url, ctx.max_bytes, headers)
+        r = ctx.get(source.url, ctx.max_bytes, headers, deadline)
     except FetchError as exc:
         out.wire, out.error, out.kind = exc.wire_bytes, str(exc), exc.kind
         return out
@@ -682,7 +706,7 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
             out.error += f" (flux proposé par la page : {parsed.alternates[0]})"
         out.kind = "not-feed"
         return out
-    counter = [0, 0]  # images downloaded, extra wire bytes (pages, images)
+    counter = [0, 0, 0]  # images downloaded, extra wire bytes (pages, images), images too big
     page_warnings = 0
     drafts = read.drafts
     pages: list[tuple[_Draft, bytes | None, str]] = []
@@ -691,7 +715,7 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
             return out
         draft = _Draft(i, e, r.url, e.html)
         try:
-            page = ctx.get(e.link, MAX_PAGE_BYTES, {"Accept": "text/html,*/*;q=0.5"})
+            page = ctx.get(e.link, MAX_PAGE_BYTES, {"Accept": "text/html,*/*;q=0.5"}, deadline)
         except FetchError as exc:
             counter[1] += exc.wire_bytes
             if exc.kind == "cancelled":
@@ -717,7 +741,9 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
             continue
         if _cancelled(ctx, out):
             return out
-        failed = {url for url in d.images if url not in d.failed and not ctx.image(url, counter)}
+        failed = {
+            url for url in d.images if url not in d.failed and not ctx.image(url, counter, deadline)
+        }
         if failed:
             d.failed = d.failed | failed
             redo.append(d)
@@ -737,10 +763,18 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
     articles = [a for _i, a in sorted(slots, key=lambda x: x[0])]
     out.wire += counter[1]
     out.images = counter[0]
-    warning = parsed.warning
+    notes = [parsed.warning] if parsed.warning else []
     if page_warnings:
-        extra = f"{page_warnings} page(s) d'article non téléchargée(s)"
-        warning = f"{warning} ; {extra}" if warning else extra
+        notes.append(f"{page_warnings} page(s) d'article non téléchargée(s)")
+    if counter[2]:
+        size = f"{MAX_IMAGE_BYTES / 1_000_000:g}".replace(".", ",")
+        notes.append(f"{counter[2]} image(s) trop volumineuse(s) (plus de {size} Mo) ignorée(s)")
+    if time.monotonic() >= deadline:
+        notes.append(
+            f"temps accordé à la source dépassé ({ctx.deadline:g} s) :"
+            " pages et images restantes non téléchargées"
+        )
+    warning = " ; ".join(notes)
     out.update = SourceUpdate(
         source_id=source.id,
         articles=articles,
@@ -785,6 +819,7 @@ def refresh(
     progress: Callable[[SourceResult, int, int], None] | None = None,
     cancel: threading.Event | None = None,
     processes: int | None = None,
+    deadline: float = SOURCE_DEADLINE,
 ) -> RefreshReport:
     """Fetch the given sources (default: every enabled one) and store what changed.
 
@@ -795,6 +830,9 @@ def refresh(
 
     `processes`: worker processes for the parsing and cleaning (None: as many as the machine
     has cores, up to 4, when there are several sources; 0 or 1: none, threads only).
+
+    `deadline`: seconds for each source, its feed, pages and pictures all told; a feed not in
+    by then is an error, pages and pictures not in by then are done without.
     """
     from maliradio import paths
 
@@ -865,7 +903,9 @@ def refresh(
         try:
             client = make_client(silence_timeout=silence_timeout, connect_timeout=connect_timeout)
             limiter = HostLimiter(per_host)
-            ctx = _Context(client, limiter, image_dir, fetch_full_articles, max_bytes, cancel)
+            ctx = _Context(
+                client, limiter, image_dir, fetch_full_articles, max_bytes, cancel, deadline
+            )
             with (
                 store.larger_cache(),
                 store.deferred_search_index(),  # the new articles indexed together at the end
@@ -978,7 +1018,7 @@ def refresh(
     return report
 
 
-def _let_go(client: webclient.Client, cpu: _Cpu) -> None:
+def _let_go(client: netclient.Client, cpu: _Cpu) -> None:
     """The end of a refresh, off its thread: connections closed, workers let go."""
     try:
         client.close()
@@ -1023,7 +1063,7 @@ def discover_feed(
     *,
     silence_timeout: float = 20.0,
     connect_timeout: float = 15.0,
-    client: webclient.Client | None = None,
+    client: netclient.Client | None = None,
 ) -> DiscoveredFeed:
     """A feed URL or a site URL -> the feed (autodiscovery through the page's
     <link rel="alternate" type="application/rss+xml|atom+xml">). Raises FetchError."""
@@ -1032,8 +1072,9 @@ def discover_feed(
         raise FetchError("Adresse invalide : donnez une adresse web (http ou https)", "other")
     own = client is None
     client = client or make_client(silence_timeout=silence_timeout, connect_timeout=connect_timeout)
+    deadline = time.monotonic() + SOURCE_DEADLINE
     try:
-        r = http_get(client, url, headers={"Accept": ACCEPT_FEED})
+        r = http_get(client, url, headers={"Accept": ACCEPT_FEED}, deadline=deadline)
         if r.status != 200:
             raise FetchError(f"Le serveur a répondu {r.status}", "http")
         ctype = r.headers.get("content-type", "")
@@ -1043,7 +1084,7 @@ def discover_feed(
         candidates = feed_links(r.body, r.url) if looks_like_html(r.body, ctype) else []
         for cand in candidates[:5]:
             try:
-                c = http_get(client, cand, headers={"Accept": ACCEPT_FEED})
+                c = http_get(client, cand, headers={"Accept": ACCEPT_FEED}, deadline=deadline)
             except FetchError:
                 continue
             if c.status != 200:

@@ -46,27 +46,28 @@ def logo_path(url: str) -> Path:
     return paths.logo_cache_dir() / (hashlib.sha1(url.encode()).hexdigest()[:20] + ext)
 
 
+LOGO_MAX_BYTES = 2 * 1024 * 1024  # decoded; a station logo weighs a few KB
+
+
 def fetch_logo(url: str) -> Path | None:
     """Download a station logo once into the cache (worker thread)."""
     dest = logo_path(url)
     if dest.exists():
         return dest
-    from maliradio import __version__
-    from maliradio.news import webclient
+    import time
 
-    limit = 2 * 1024 * 1024
+    from maliradio import __version__
+    from maliradio.net import client as netclient
+
     headers = {"User-Agent": f"maliradio/{__version__}"}
-    with (
-        webclient.Client(connect_timeout=10.0, read_timeout=10.0, headers=headers) as client,
-        client.open(url) as resp,
-    ):
-        if resp.status >= 400:
-            raise ValueError(f"le serveur a répondu {resp.status}")
-        data = b""
-        for chunk in resp.iter_bytes():
-            data += chunk
-            if len(data) > limit:
-                raise ValueError("logo trop volumineux")
+    with netclient.Client(connect_timeout=10.0, read_timeout=10.0, headers=headers) as client:
+        try:
+            resp = client.get(url, max_bytes=LOGO_MAX_BYTES, deadline=time.monotonic() + 60)
+        except netclient.TooLarge as exc:
+            raise ValueError("logo trop volumineux") from exc
+    if resp.status >= 400:
+        raise ValueError(f"le serveur a répondu {resp.status}")
+    data = resp.body
     from PySide6.QtGui import QImage  # QImage, unlike QPixmap, is safe off the GUI thread
 
     img = QImage()
