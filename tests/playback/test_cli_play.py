@@ -45,8 +45,10 @@ def test_play_human_output(icecast):
 def test_play_dead_url_fails_with_a_clear_message():
     proc = run_cli("play", dead_url(), "--json", "--duration", "20")
     assert proc.returncode != 0
-    states = [json.loads(line)["state"] for line in proc.stdout.splitlines()]
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    states = [e["state"] for e in events if e["event"] == "state"]
     assert states[-1] == "error"
+    assert events[-1] == {"event": "summary", "bytes": 0, "seconds": 0.0}
     assert "Connexion impossible" in proc.stderr
     assert "Traceback" not in proc.stderr
 

@@ -141,7 +141,8 @@ def sniff(body: bytes, content_type: str | None, url: str) -> PlaylistKind:
     return kind or "unknown"
 
 
-def _is_hls(text: str) -> bool:
+def is_hls(text: str) -> bool:
+    """The text of an HLS playlist (master or media), not a plain M3U list."""
     upper = text.upper()
     return any(tag in upper for tag in _HLS_TAGS)
 
@@ -193,7 +194,7 @@ def _sniff_content(head: bytes) -> PlaylistKind | None:
         if kind is not None:
             return kind
     elif lower.startswith("#extm3u") or "#extinf" in lower or "#ext-x-" in lower:
-        return "hls" if _is_hls(text) else "m3u"
+        return "hls" if is_hls(text) else "m3u"
     if lower.startswith("[playlist]") or re.search(r"^\s*file\d+\s*=", lower, re.M):
         return "pls"
     if lower.startswith("[reference]"):
@@ -307,7 +308,7 @@ def parse(kind: PlaylistKind, body: bytes, base_url: str) -> list[StreamRef]:
     text = decode_text(body)
     entries: Iterable[StreamRef]
     if kind == "m3u":
-        if _is_hls(text):
+        if is_hls(text):
             return [StreamRef(base_url)] if is_stream_url(base_url) else []
         entries = _parse_m3u(text, base_url)
     elif kind == "pls":

@@ -27,7 +27,34 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="arrête après ce nombre de secondes",
     )
     p.add_argument("--json", action="store_true", help="un objet JSON par ligne")
+    p.add_argument(
+        "--data-saver",
+        action="store_true",
+        help="économie de données : la variante la plus légère d'un flux HLS",
+    )
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("data", help="données consommées ce mois-ci (flux, actualités, logos)")
+    p.add_argument("--json", action="store_true", help="objet JSON")
+    p.add_argument("--month", metavar="AAAA-MM", help="un autre mois")
+    p.set_defaults(func=cmd_data)
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from maliradio.datameter import DataMeter, megabytes
+
+    use = DataMeter().month(args.month)
+    if args.json:
+        print(json.dumps(use, ensure_ascii=False))
+        return 0
+    print(f"{use['month']} : {megabytes(use['total'])}")
+    print(f"  flux        {megabytes(use['streams'])}")
+    print(f"  actualités  {megabytes(use['news'])}")
+    print(f"  logos       {megabytes(use['logos'])}")
+    for key, st in sorted(use["stations"].items(), key=lambda kv: -kv[1]["bytes"]):
+        minutes = st["seconds"] / 60
+        print(f"    {key:<30} {megabytes(st['bytes'])} en {minutes:.0f} min")
+    return 0
 
 
 def _load_catalog():
@@ -64,6 +91,7 @@ def _emit(args: argparse.Namespace, obj: dict, human: str) -> None:
 def cmd_play(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
+    from maliradio.datameter import DataMeter, megabytes
     from maliradio.playback.bootstrap import LibVlcMissing
     from maliradio.playback.engine import PlayerEngine, State, Status
 
@@ -83,8 +111,15 @@ def cmd_play(args: argparse.Namespace) -> int:
     except LibVlcMissing as exc:
         print(f"maliradio: {exc}", file=sys.stderr)
         return 3
+    engine.data_saver = bool(args.data_saver)
     ever_played = False
     last: list[Status] = [engine.status]
+    spent = {"bytes": 0, "seconds": 0.0}
+
+    def on_usage(key: str, nbytes: int, seconds: float) -> None:
+        spent["bytes"] += nbytes
+        spent["seconds"] += seconds
+        DataMeter().add("stream", key, nbytes, seconds)
 
     def on_status(st: Status) -> None:
         nonlocal ever_played
@@ -101,6 +136,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     engine.statusChanged.connect(on_status)
     engine.titleChanged.connect(on_title)
+    engine.usageReported.connect(on_usage)
     if station is not None:
         engine.play_station(station)
     else:
@@ -118,7 +154,12 @@ def cmd_play(args: argparse.Namespace) -> int:
     final = last[0]
     playing_at_end = final.state is State.PLAYING
     engine.statusChanged.disconnect(on_status)
-    engine.shutdown()
+    engine.shutdown()  # (reports the last of the usage)
+    _emit(
+        args,
+        {"event": "summary", "bytes": spent["bytes"], "seconds": round(spent["seconds"], 1)},
+        f"{megabytes(spent['bytes'])} reçus en {spent['seconds']:.0f} s",
+    )
     if playing_at_end:
         return 0
     if final.state is State.ERROR:

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from maliradio.catalog.models import Station, StreamRef
 from maliradio.catalog.vlcoptions import VLC_OPTION_UNIQUE, safe_options
 from maliradio.playback import bootstrap
+from maliradio.playback.hlsgate import HlsGateway
 from maliradio.playback.net import StreamError
 from maliradio.playback.relay import Relay, clean_title
 from maliradio.playback.resolver import Probe, probe
@@ -63,6 +64,9 @@ class Policy:
 class PlayerEngine(QObject):
     statusChanged = Signal(object)  # Status
     titleChanged = Signal(str)
+    # what was received from the network and listened to since the last report: (station id,
+    # or its address for an address played directly; bytes; seconds in "playing")
+    usageReported = Signal(str, int, float)
 
     _vlcEvent = Signal(int, int, object)  # (generation, event type, value)
     _probeDone = Signal(int, object)  # (token, Probe | Exception)
@@ -96,6 +100,12 @@ class PlayerEngine(QObject):
         self._token = 0
         self._gen = 0
         self._relay: Relay | None = None
+        self._gateway: HlsGateway | None = None
+        self.data_saver = False  # HLS: the lightest variant only
+        self._unreported_bytes = 0  # of connections already closed
+        self._unreported_seconds = 0.0
+        self._play_mark = 0.0  # when the current stretch of "playing" was last counted
+        self._usage_ticks = 0
         self._media = None
         self._buffer = 0.0
         self._vlc_playing = False
@@ -262,10 +272,31 @@ class PlayerEngine(QObject):
 
     def shutdown(self) -> None:
         self._reset()
+        self.report_usage()
         for t in list(self._disposals):
             t.join(10)
         self.player.release()
         self.instance.release()
+
+    def report_usage(self) -> None:
+        """Emit `usageReported` with what has not been reported yet (also done every 30 s
+        while playing, and when a station stops or changes)."""
+        st = self._station
+        nbytes = self._unreported_bytes
+        self._unreported_bytes = 0
+        for source in (self._relay, self._gateway):
+            if source is not None:
+                nbytes += source.bytes_in - source.reported
+                source.reported = source.bytes_in
+        seconds = self._unreported_seconds
+        self._unreported_seconds = 0.0
+        if self._status.state is State.PLAYING:
+            now = time.monotonic()
+            seconds += now - self._play_mark
+            self._play_mark = now
+        if st is not None and (nbytes or seconds):
+            key = st.id if st.id != "url" or not st.streams else st.streams[0].url
+            self.usageReported.emit(key, nbytes, seconds)
 
     # ---- internals ----
     def _reset(self) -> None:
@@ -273,6 +304,7 @@ class PlayerEngine(QObject):
         self._retry_timer.stop()
         self._watchdog.stop()
         self._stop_media()
+        self.report_usage()
         self._pos = 0
         self._expansions = 0
         self._attempt = 0
@@ -288,13 +320,22 @@ class PlayerEngine(QObject):
         self._gen += 1
         self._vlc_playing = False
         self._buffer = 0.0
+        for source in (self._relay, self._gateway):
+            if source is not None:
+                self._unreported_bytes += source.bytes_in - source.reported
+                source.reported = source.bytes_in
+        if self._media is not None and self._relay is None and self._gateway is None:
+            stats = self.vlc.MediaStats()  # a stream libVLC read itself (rtsp, mms...)
+            if self._media.get_stats(stats):
+                self._unreported_bytes += max(0, int(stats.read_bytes))
         if self._relay is not None:
             self._relay.close()
             self._relay = None
+        gateway, self._gateway = self._gateway, None
         if self._media is not None:
             # libVLC's stop waits for its threads (~100 ms for HLS): done on a thread of its
             # own, the window never waits for it; the next stream gets a new player.
-            old = (self.player, self._callbacks, self._media, self._media_callbacks)
+            old = (self.player, self._callbacks, self._media, self._media_callbacks, gateway)
             self.player, self._callbacks = self._new_player()
             self._media_callbacks = []
             t = threading.Thread(target=self._dispose, args=(old,), name="vlc-stop", daemon=True)
@@ -302,14 +343,18 @@ class PlayerEngine(QObject):
             t.start()
         else:
             self._gen_box[0] = self._gen
+            if gateway is not None:
+                threading.Thread(target=gateway.close, name="hls-gateway-stop", daemon=True).start()
         self._media = None
 
     def _dispose(self, old: tuple) -> None:
-        player, _callbacks, media, _media_callbacks = old  # (alive until released)
+        player, _callbacks, media, _media_callbacks, gateway = old  # (alive until released)
         try:
             player.stop()
             player.release()
             media.release()
+            if gateway is not None:  # after libVLC: its requests end first
+                gateway.close()
         except Exception:  # noqa: BLE001 - a player that will not stop must not crash the app
             log.warning("arrêt du lecteur", exc_info=True)
         finally:
@@ -319,6 +364,11 @@ class PlayerEngine(QObject):
                 pass
 
     def _set(self, state: State, **kw) -> None:
+        now = time.monotonic()
+        if self._status.state is State.PLAYING and state is not State.PLAYING:
+            self._unreported_seconds += now - self._play_mark
+        elif state is State.PLAYING and self._status.state is not State.PLAYING:
+            self._play_mark = now
         st = self._station
         self._status = Status(
             state=state,
@@ -353,7 +403,7 @@ class PlayerEngine(QObject):
             # (a plain list of streams can hide behind .m3u8).
             self._direct_attempt = True
             self._watchdog.start()
-            self._play_mrl(ref.url, ref, relayed=False)
+            self._play_hls(ref.url, ref)
             return
         token = self._token
         timeout = self.policy.probe_timeout
@@ -416,8 +466,25 @@ class PlayerEngine(QObject):
                 reopen=reopen,
             )
             self._play_mrl(self._relay.url, result.ref, relayed=True)
+        elif result.kind == "hls":
+            self._play_hls(result.ref.url, result.ref)
         else:
             self._play_mrl(result.ref.url, result.ref, relayed=False)
+
+    def _play_hls(self, url: str, ref: StreamRef) -> None:
+        """HLS through the app's gateway: libVLC fetches only what the gateway lets through."""
+        try:
+            self._gateway = HlsGateway(
+                url,
+                user_agent=ref.user_agent,
+                referrer=ref.referrer,
+                lowest_variant=self.data_saver,
+                timeout=self.policy.probe_timeout,
+            )
+        except OSError as exc:
+            self._fail(self.tr("Lecture impossible : %1").replace("%1", str(exc)))
+            return
+        self._play_mrl(self._gateway.url, ref, relayed=True)
 
     def _reopener(self, ref: StreamRef):
         """For the relay: open `ref` again (its own thread) after a drop; a stream that has
@@ -435,6 +502,8 @@ class PlayerEngine(QObject):
         return reopen
 
     def _play_mrl(self, mrl: str, ref: StreamRef, relayed: bool) -> None:
+        """libVLC on `mrl`; `relayed`: the app opens the station's server itself (ICY relay,
+        HLS gateway), so the station's HTTP headers are its business, not libVLC's."""
         media = self.instance.media_new(mrl)
         # what came from a playlist or a catalogue: only allowed options, and without the
         # trusted flag, so that libVLC applies its own rules for untrusted input as well
@@ -452,7 +521,7 @@ class PlayerEngine(QObject):
         if not show_video:
             media.add_option(":no-video")  # the app's own
         gen = self._gen
-        if not relayed:
+        if self._relay is None:  # (the ICY relay gives the titles itself)
             cb = self._meta_callback(gen)
             self._media_callbacks = [cb]
             media.event_manager().event_attach(self.vlc.EventType.MediaMetaChanged, cb)
@@ -535,6 +604,9 @@ class PlayerEngine(QObject):
     def _tick(self) -> None:
         now = time.monotonic()
         state = self._status.state
+        self._usage_ticks += 1
+        if self._usage_ticks % 30 == 0:
+            self.report_usage()
         if state is State.PLAYING:
             mark = self._progress()
             # progress = the play clock moved or libVLC read more bytes
@@ -555,6 +627,13 @@ class PlayerEngine(QObject):
                 self._fail(self.tr("Le flux ne démarre pas"))
 
     def _fail(self, message: str) -> None:
+        gateway = self._gateway
+        refused = gateway is not None and bool(gateway.refused)
+        if refused:
+            message = self.tr(
+                "Ce flux renvoie vers des adresses refusées (fichiers ou réseau local de cet "
+                "ordinateur) : elles n'ont pas été ouvertes"
+            )
         log.warning("échec sur %s : %s", self._status.url or "?", message)
         self._last_error = message
         played = (
@@ -575,7 +654,12 @@ class PlayerEngine(QObject):
             )
             self._retry_timer.start(int(self.policy.after_drop * 1000))
             return
-        if self._direct_attempt and not self._played_current and self._pos < len(self._queue):
+        if (
+            self._direct_attempt
+            and not self._played_current
+            and not refused
+            and self._pos < len(self._queue)
+        ):
             # libVLC could not open it directly: look at what the URL really is, same URL
             self._direct_failed.add(self._queue[self._pos].url)
             self._start_attempt()

@@ -29,6 +29,7 @@ class Response:
     headers: dict[str, str]
     sock: socket.socket
     head: bytes = b""  # body bytes already read along with the headers
+    head_bytes: int = 0  # the status line and headers, as received
     _closed: bool = field(default=False, repr=False)
 
     @property
@@ -124,7 +125,7 @@ def open_stream(
             lines.append(f"Referer: {referrer}")
         try:
             sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace"))
-            status, headers, head = _read_head(sock)
+            status, headers, head, head_bytes = _read_head(sock)
         except TimeoutError as exc:
             sock.close()
             raise StreamError(f"Le serveur {parts.hostname} ne répond pas") from exc
@@ -141,7 +142,9 @@ def open_stream(
         if status >= 400:
             sock.close()
             raise StreamError(_status_message(status))
-        return Response(url=url, status=status, headers=headers, sock=sock, head=head)
+        return Response(
+            url=url, status=status, headers=headers, sock=sock, head=head, head_bytes=head_bytes
+        )
     raise StreamError("Trop de redirections")
 
 
@@ -154,7 +157,7 @@ def _status_message(status: int) -> str:
     }.get(status, f"Le serveur a répondu par une erreur {status}")
 
 
-def _read_head(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
+def _read_head(sock: socket.socket) -> tuple[int, dict[str, str], bytes, int]:
     buf = b""
     while b"\r\n\r\n" not in buf and b"\n\n" not in buf:
         data = sock.recv(4096)
@@ -165,6 +168,7 @@ def _read_head(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
             raise StreamError("Réponse du serveur illisible")
     sep = b"\r\n\r\n" if b"\r\n\r\n" in buf else b"\n\n"
     raw, head = buf.split(sep, 1)
+    headers_size = len(raw) + len(sep)
     lines = raw.decode("latin-1").splitlines()
     first = lines[0].split(None, 2)
     if len(first) < 2 or not (first[0].startswith("HTTP/") or first[0] == "ICY"):
@@ -178,4 +182,4 @@ def _read_head(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
         if ":" in line:
             k, v = line.split(":", 1)
             headers[k.strip().lower()] = v.strip()
-    return status, headers, head
+    return status, headers, head, headers_size

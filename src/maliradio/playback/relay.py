@@ -145,7 +145,8 @@ class Relay:
         self.on_end = on_end
         self.demux = IcyDemuxer(0, on_title)
         self.content_type = "audio/mpeg"
-        self.bytes_in = 0
+        self.bytes_in = 0  # received from upstream: headers and body, every connection
+        self.reported = 0  # of those, already counted by the player's data meter
         self.reconnects = 0  # upstream connections opened again after a drop
         self.last_data = time.monotonic()
         self._reopen: Callable[[], Response] | None = None
@@ -191,6 +192,7 @@ class Relay:
         self.demux = IcyDemuxer(metaint, self.on_title)
         self.last_data = time.monotonic()
         self.upstream = upstream
+        self.bytes_in += upstream.head_bytes
 
     # upstream -> buffer
     def _pump(self) -> None:
