@@ -198,3 +198,17 @@ def test_only_libvlc_gets_the_relayed_stream(engine, rec, icecast, qtbot):
     qtbot.wait(1500)
     assert engine.player.get_time() > clock  # libVLC still plays
     assert engine.status.state is State.PLAYING
+
+
+def test_a_hostile_icy_title_reaches_the_listener_clean(engine, rec, mp3_file, qtbot):
+    from streamservers import IcecastServer
+
+    hostile = "\x1b]0;pwned\x07Journal \u202edu soir\r\n" + "x" * 3950
+    with IcecastServer(mp3_file, titles=[(hostile, "utf-8")], metaint=4096) as server:
+        engine.play_url(server.url())
+        rec.wait_state(qtbot, State.PLAYING, timeout=10)
+        qtbot.waitUntil(lambda: bool(rec.titles), timeout=10_000)
+    shown = rec.titles[0]
+    assert shown.startswith("]0;pwnedJournal du soir x")
+    assert all(ch.isprintable() for ch in shown) and "\u202e" not in shown
+    assert len(shown) <= 300
