@@ -23,9 +23,19 @@ INSTALL_HINT = {
         "sudo apt-get install libvlc5 vlc-plugin-base vlc-plugin-video-output "
         "(ou le paquet VLC 3 de votre distribution)"
     ),
-    "darwin": "installez VLC 3 depuis https://www.videolan.org/ dans /Applications",
-    "win32": "installez VLC 3 (64 bits) depuis https://www.videolan.org/",
+    "darwin": (
+        "Installez VLC 3 dans Applications depuis https://www.videolan.org/vlc/download-macosx.html"
+    ),
+    "win32": (
+        "Installez VLC 3 (64 bits) depuis https://www.videolan.org/vlc/download-windows.html"
+    ),
 }
+
+
+def install_hint(platform: str | None = None) -> str:
+    """What to install for libVLC on this OS: the apt line on Linux, VLC's download page on
+    Windows and macOS."""
+    return INSTALL_HINT.get(platform or sys.platform, INSTALL_HINT["linux"])
 
 
 class LibVlcMissing(RuntimeError):
@@ -46,8 +56,13 @@ def _bundled_dir() -> Path | None:
 def _configure_bundled(d: Path) -> None:
     names = {"win32": "libvlc.dll", "darwin": "lib/libvlc.dylib"}
     lib = d / names.get(sys.platform, "libvlc.so.5")
+    core = lib.with_name(lib.name.replace("libvlc", "libvlccore").replace(".so.5", ".so.9"))
     plugins = d / "plugins"
     if lib.exists() and plugins.is_dir():
+        try:  # loaded first, so that libvlc links to this one and not to a system copy
+            ctypes.CDLL(str(core))
+        except OSError as exc:  # then loading libvlc fails too, and says so
+            log.warning("libvlccore embarquée illisible : %s", exc)
         os.environ["PYTHON_VLC_LIB_PATH"] = str(lib)
         os.environ["PYTHON_VLC_MODULE_PATH"] = str(d)
         os.environ["VLC_PLUGIN_PATH"] = str(plugins)
@@ -59,7 +74,7 @@ def load_vlc() -> ModuleType:
     global _vlc
     if _vlc is not None:
         return _vlc
-    hint = INSTALL_HINT.get(sys.platform, INSTALL_HINT["linux"])
+    hint = install_hint()
     bundled = _bundled_dir()
     if bundled is not None:
         _configure_bundled(bundled)
