@@ -80,6 +80,17 @@ def image_cache_dir() -> Path:
     return _ensure(cache_dir() / "images")
 
 
+def recordings_dir(video: bool) -> Path:
+    """Where recordings go: the user's music folder (radio) or videos folder (TV)."""
+    home = _home()
+    if home is not None:
+        return _ensure(home / ("videos" if video else "music"))
+    import platformdirs
+
+    folder = platformdirs.user_videos_dir() if video else platformdirs.user_music_dir()
+    return _ensure(Path(folder))
+
+
 @cache
 def resources_dir() -> Path:
     """The bundled resources: frozen build, installed wheel or source checkout alike."""

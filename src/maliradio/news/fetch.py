@@ -73,7 +73,7 @@ ACCEPT_FEED = (
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
 )
 # Caps on what a response may weigh once decoded (a gzip bomb stops there):
-MAX_FEED_BYTES = 5_000_000  # the largest feeds seen weigh ~1 MB (200 items with full text)
+MAX_FEED_BYTES = 5_000_000  # 200 items (what a refresh reads) of 25 KB of full text each
 MAX_PAGE_BYTES = 2_000_000  # an article page is 50-500 KB of HTML; past 2 MB it is no article
 MAX_IMAGE_BYTES = 3_000_000  # a news photo is 50-500 KB; a camera's original at most ~3 MB
 SOURCE_DEADLINE = 300.0  # s: a 5 MB feed at 20 KB/s (a slow mobile link) takes 250 s

@@ -34,6 +34,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=cmd_play)
 
+    p = sub.add_parser("record", help="enregistre une station, maintenant ou à une heure donnée")
+    p.add_argument("source", metavar="SOURCE", help="identifiant de station ou adresse du flux")
+    p.add_argument("--duration", type=float, default=None, metavar="SECONDES")
+    p.add_argument("--at", metavar="HH:MM", help="heure de début (dans le fuseau --tz)")
+    p.add_argument(
+        "--tz",
+        metavar="FUSEAU",
+        help="fuseau de --at, ex. Africa/Bamako (par défaut celui du pays de la station)",
+    )
+    p.add_argument("--output", metavar="FICHIER", help="fichier à écrire")
+    p.add_argument("--json", action="store_true", help="un objet JSON par ligne")
+    p.set_defaults(func=cmd_record)
+
     p = sub.add_parser("data", help="données consommées ce mois-ci (flux, actualités, logos)")
     p.add_argument("--json", action="store_true", help="objet JSON")
     p.add_argument("--month", metavar="AAAA-MM", help="un autre mois")
@@ -166,4 +179,91 @@ def cmd_play(args: argparse.Namespace) -> int:
         print(f"maliradio: {final.message}", file=sys.stderr)
     elif not ever_played:
         print("maliradio: la lecture n'a pas pu commencer", file=sys.stderr)
+    return 1
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    """Waits for --at, plays without sound, records for --duration (or until Ctrl-C)."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    from maliradio.catalog.models import Station, StreamRef
+    from maliradio.playback import recording
+    from maliradio.playback.bootstrap import LibVlcMissing
+    from maliradio.playback.engine import PlayerEngine, State, Status
+
+    source = args.source
+    if "://" in source:
+        station = Station(id="url", name=source, country="INT", kind="radio",
+                          streams=[StreamRef(source)])  # fmt: skip
+    else:
+        found = _load_catalog().get(source)
+        if found is None:
+            print(f"maliradio: station inconnue : {source}", file=sys.stderr)
+            return 2
+        station = found
+    delay = 0.0
+    if args.at:
+        tz_name = args.tz or recording.COUNTRY_TZ.get(station.country)
+        try:
+            start = recording.next_start(args.at, tz_name, datetime.now().astimezone())
+        except ValueError as exc:
+            print(f"maliradio: {exc}", file=sys.stderr)
+            return 2
+        delay = max(0.0, (start - datetime.now().astimezone()).total_seconds())
+        local = start.astimezone()
+        _emit(
+            args,
+            {"event": "scheduled", "start": start.isoformat(), "local": local.isoformat()},
+            f"Enregistrement programmé à {start:%H:%M} ({tz_name or 'heure locale'}), "
+            f"soit {local:%H:%M} ici",
+        )
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    try:
+        engine = PlayerEngine(video=station.kind == "tv")
+    except LibVlcMissing as exc:
+        print(f"maliradio: {exc}", file=sys.stderr)
+        return 3
+    engine.set_muted(True)  # a recording, not a listening
+    result = {"path": None, "error": ""}
+
+    def on_status(st: Status) -> None:
+        _emit(args, st.to_json(), st.text())
+        if st.state is State.PLAYING and engine.recording is None and result["path"] is None:
+            try:
+                path = engine.start_recording(Path(args.output) if args.output else None)
+            except (RuntimeError, OSError) as exc:
+                result["error"] = str(exc)
+                QTimer.singleShot(0, app.quit)
+                return
+            result["path"] = str(path)
+            _emit(args, {"event": "recording", "path": str(path)}, f"Enregistrement : {path}")
+            if args.duration is not None:
+                QTimer.singleShot(int(args.duration * 1000), app.quit)
+        elif st.state is State.ERROR:
+            result["error"] = st.message
+            QTimer.singleShot(0, app.quit)
+
+    engine.statusChanged.connect(on_status)
+    QTimer.singleShot(int(delay * 1000), lambda: engine.play_station(station))
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
+    app.exec()
+    engine.statusChanged.disconnect(on_status)
+    engine.stop_recording()
+    engine.shutdown()
+    if result["path"]:
+        size = Path(result["path"]).stat().st_size if Path(result["path"]).exists() else 0
+        _emit(
+            args,
+            {"event": "recorded", "path": result["path"], "bytes": size},
+            f"Enregistré : {result['path']} ({size // 1000} Ko)",
+        )
+        return 0
+    print(f"maliradio: rien n'a été enregistré ({result['error'] or 'arrêté'})", file=sys.stderr)
     return 1

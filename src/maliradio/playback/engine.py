@@ -15,13 +15,15 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from maliradio.catalog.models import Station, StreamRef
 from maliradio.catalog.vlcoptions import VLC_OPTION_UNIQUE, safe_options
-from maliradio.playback import bootstrap
+from maliradio.playback import bootstrap, recording
 from maliradio.playback.hlsgate import HlsGateway
 from maliradio.playback.net import StreamError
 from maliradio.playback.relay import Relay, clean_title
@@ -29,6 +31,12 @@ from maliradio.playback.resolver import Probe, probe
 from maliradio.playback.status import State, Status
 
 log = logging.getLogger("maliradio.player")
+
+
+def recording_dir(video: bool) -> Path:
+    from maliradio import paths
+
+    return paths.recordings_dir(video)
 
 
 def _looks_like_hls(url: str) -> bool:
@@ -67,6 +75,7 @@ class PlayerEngine(QObject):
     # what was received from the network and listened to since the last report: (station id,
     # or its address for an address played directly; bytes; seconds in "playing")
     usageReported = Signal(str, int, float)
+    recordingChanged = Signal(object)  # the file being written, or None when it stops
 
     _vlcEvent = Signal(int, int, object)  # (generation, event type, value)
     _probeDone = Signal(int, object)  # (token, Probe | Exception)
@@ -106,6 +115,9 @@ class PlayerEngine(QObject):
         self._unreported_seconds = 0.0
         self._play_mark = 0.0  # when the current stretch of "playing" was last counted
         self._usage_ticks = 0
+        self._record_path: Path | None = None
+        self._record_file: BinaryIO | None = None  # radio: the relay writes the audio there
+        self._record_remux = False  # TV (and what libVLC reads itself): libVLC writes it
         self._media = None
         self._buffer = 0.0
         self._vlc_playing = False
@@ -278,6 +290,64 @@ class PlayerEngine(QObject):
         self.player.release()
         self.instance.release()
 
+    # ---- recording ----
+    @property
+    def recording(self) -> Path | None:
+        return self._record_path
+
+    def start_recording(self, path: Path | None = None) -> Path:
+        """Record what is playing into `path` (default: the music or videos folder, named
+        after the station and the time in its own time zone). Radio: the bytes the relay
+        receives, in the stream's format; otherwise libVLC remuxes what it plays into MPEG-TS
+        (its stream starts again with the recording). Raises RuntimeError when nothing plays."""
+        st = self._station
+        if st is None or self._status.state is not State.PLAYING:
+            raise RuntimeError(self.tr("Rien à enregistrer : aucune station en lecture"))
+        if self._record_path is not None:
+            return self._record_path
+        when = datetime.now(recording.station_zone(st.country))
+        if self._relay is not None:
+            ext = recording.extension_for(self._relay.content_type)
+            path = path or recording.new_path(recording_dir(False), st.name, when, ext)
+            self._record_file = open(path, "ab")  # noqa: SIM115 - kept open while recording
+            self._relay.set_tee(self._record_file)
+        else:
+            video = st.kind == "tv"
+            path = path or recording.new_path(recording_dir(video), st.name, when, ".ts")
+            if '"' in str(path) or "}" in str(path):
+                raise RuntimeError(self.tr("Nom de fichier impossible pour un enregistrement"))
+            self._record_remux = True
+            self._record_path = path
+            self._restart_current()
+        self._record_path = path
+        log.info("enregistrement : %s", path)
+        self.recordingChanged.emit(path)
+        return path
+
+    def stop_recording(self) -> None:
+        if self._record_path is None:
+            return
+        path, self._record_path = self._record_path, None
+        if self._relay is not None:
+            self._relay.set_tee(None)
+        if self._record_file is not None:
+            try:
+                self._record_file.close()
+            except OSError as exc:
+                log.warning("enregistrement %s : %s", path, exc)
+            self._record_file = None
+        if self._record_remux:
+            self._record_remux = False
+            if self._status.state in (State.PLAYING, State.BUFFERING, State.CONNECTING):
+                self._restart_current()
+        log.info("enregistrement terminé : %s", path)
+        self.recordingChanged.emit(None)
+
+    def _restart_current(self) -> None:
+        """The same stream again, on a new libVLC media (its options have changed)."""
+        self._token += 1
+        self._start_attempt()
+
     def report_usage(self) -> None:
         """Emit `usageReported` with what has not been reported yet (also done every 30 s
         while playing, and when a station stops or changes)."""
@@ -300,6 +370,9 @@ class PlayerEngine(QObject):
 
     # ---- internals ----
     def _reset(self) -> None:
+        if self._record_path is not None:
+            self._record_remux = False  # (no restart: the station is going)
+            self.stop_recording()
         self._token += 1
         self._retry_timer.stop()
         self._watchdog.stop()
@@ -416,6 +489,7 @@ class PlayerEngine(QObject):
                 on_title=lambda t: self._relayTitle.emit(token, t),
                 on_end=lambda r: self._relayEnded.emit(token, r),
             )
+            self._relay.set_tee(self._record_file)  # a recording goes on through a reconnect
             self._play_mrl(self._relay.url, ref, relayed=True)
 
         def work() -> None:
@@ -465,6 +539,7 @@ class PlayerEngine(QObject):
                 on_end=lambda r: self._relayEnded.emit(tok, r),
                 reopen=reopen,
             )
+            self._relay.set_tee(self._record_file)
             self._play_mrl(self._relay.url, result.ref, relayed=True)
         elif result.kind == "hls":
             self._play_hls(result.ref.url, result.ref)
@@ -520,6 +595,14 @@ class PlayerEngine(QObject):
         show_video = self.video_allowed and station is not None and station.kind == "tv"
         if not show_video:
             media.add_option(":no-video")  # the app's own
+        if self._record_remux and self._record_path is not None:
+            # the app's own (trusted) chain: play and write what is played, appended to the
+            # same file through reconnects; the path was checked for quotes and braces
+            dst = str(self._record_path)
+            media.add_option(
+                ":sout=#duplicate{dst=display,dst=std{access=file{append},mux=ts,"
+                f'dst="{dst}"}}}}'
+            )
         gen = self._gen
         if self._relay is None:  # (the ICY relay gives the titles itself)
             cb = self._meta_callback(gen)

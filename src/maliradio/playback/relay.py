@@ -15,6 +15,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable
+from typing import BinaryIO
 
 from maliradio.playback.net import Response
 
@@ -150,6 +151,8 @@ class Relay:
         self.reconnects = 0  # upstream connections opened again after a drop
         self.last_data = time.monotonic()
         self._reopen: Callable[[], Response] | None = None
+        self._tee: BinaryIO | None = None  # a recording: the audio is written there too
+        self.tee_error = ""  # why the recording stopped (a full disk...)
         self._buf = bytearray()
         self._cond = threading.Condition()
         self._closed = False
@@ -182,6 +185,12 @@ class Relay:
             self._use(upstream)
             self._cond.notify_all()
         threading.Thread(target=self._pump, name="relay-upstream", daemon=True).start()
+
+    def set_tee(self, file: BinaryIO | None) -> None:
+        """Write the audio to `file` as well (a recording), from now on; None stops."""
+        with self._cond:
+            self._tee = file
+            self.tee_error = ""
 
     def _use(self, upstream: Response) -> None:
         metaint = 0
@@ -251,6 +260,8 @@ class Relay:
                 audio = self.demux.feed(data)
                 if audio:
                     with self._cond:
+                        if self._tee is not None:
+                            self._write_tee(audio)
                         self._buf += audio
                         if len(self._buf) > BUFFER_CAP:
                             del self._buf[: len(self._buf) - BUFFER_CAP]
@@ -258,6 +269,15 @@ class Relay:
         except OSError as exc:
             return received, f"connexion coupée ({exc})"
         return received, "relais fermé"
+
+    def _write_tee(self, audio: bytes) -> None:
+        assert self._tee is not None
+        try:
+            self._tee.write(audio)
+        except (OSError, ValueError) as exc:  # a full disk, a file closed meanwhile
+            self.tee_error = str(exc)
+            self._tee = None
+            log.warning("enregistrement interrompu : %s", exc)
 
     def _sleep(self, seconds: float) -> bool:
         """Wait, unless the relay closes meanwhile (then True)."""
