@@ -415,7 +415,19 @@ class NewsStore:
         )
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout = 15000")
-        conn.execute("PRAGMA journal_mode = WAL")
+        # Turning a new database to WAL takes a lock that SQLite does not wait for: another
+        # process opening it at the same moment (the window and the refresh child on a first
+        # run) gets "database is locked" at once. Waited for here.
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    conn.close()
+                    raise
+                time.sleep(0.05)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
