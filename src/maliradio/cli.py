@@ -20,6 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
     from maliradio.playback import cli as playback_cli
 
     playback_cli.register(sub)
+    from maliradio.catalog import cli as catalog_cli
+
+    catalog_cli.register(sub)
     try:
         from maliradio.news import cli as news_cli
     except ImportError:  # pragma: no cover - news subsystem not present

@@ -78,6 +78,8 @@ class Station:
     streams: list[StreamRef] = field(default_factory=list)  # first preferred, then fallbacks
     user: bool = False  # added (or overridden) by the user
     note: str | None = None  # shown to the user, in French
+    # since when every stream has failed on this computer (time.time()), None when one works
+    down_since: float | None = None
 
     @property
     def has_stream(self) -> bool:
@@ -119,4 +121,5 @@ class Station:
             "has_stream": self.has_stream,
             "user": self.user,
             "note": self.note,
+            "down_since": self.down_since,
         }

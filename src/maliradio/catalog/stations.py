@@ -458,6 +458,15 @@ class Catalog:
         merged += [s for s in self._user if s.id not in bundled_ids]
         self.stations = merged
         self._by_id = {s.id: s for s in merged}
+        self.refresh_health()
+
+    def refresh_health(self) -> None:
+        """Mark the stations whose every stream failed lately (`Station.down_since`)."""
+        from maliradio.catalog import health
+
+        history = health.load()
+        for station in self.stations:
+            station.down_since = health.down_since(station, history)
 
     # -- queries ------------------------------------------------------------------------------
 

@@ -104,6 +104,7 @@ def _emit(args: argparse.Namespace, obj: dict, human: str) -> None:
 def cmd_play(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
+    from maliradio.catalog import health
     from maliradio.datameter import DataMeter, megabytes
     from maliradio.playback.bootstrap import LibVlcMissing
     from maliradio.playback.engine import PlayerEngine, State, Status
@@ -150,8 +151,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     engine.statusChanged.connect(on_status)
     engine.titleChanged.connect(on_title)
     engine.usageReported.connect(on_usage)
+    _plays = health.PlayRecorder(engine, write=health.record)  # what worked, for next time
     if station is not None:
-        engine.play_station(station)
+        engine.play_station(health.order_streams(station))  # the address that worked last first
     else:
         engine.play_url(source)
     if args.duration is not None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from maliradio import __version__
+from maliradio.catalog import health
 from maliradio.catalog.models import Station
 from maliradio.playback.status import State, Status
 from maliradio.settings import Settings
@@ -192,6 +193,7 @@ class MainWindow(QMainWindow):
             )
             return
         self.engine.statusChanged.connect(self._on_status)
+        self._plays = health.PlayRecorder(self.engine)  # learns which address of a station works
         self.engine.titleChanged.connect(self.bar.set_title)
         self.engine.set_volume(self.settings.volume)
         self.engine.set_muted(self.settings.muted)
@@ -266,16 +268,17 @@ class MainWindow(QMainWindow):
             return
         if st.kind == "tv":
             self.engine.set_video_window(self._video_handle())
-        self.engine.play_station(st)
+        self.engine.play_station(health.order_streams(st))  # the address that worked last first
         self._change_settings(last_station=st.id)
 
     def _is_starting_or_playing(self, st: Station) -> bool:
         if self.engine is None or self.engine.station is None:
             return False
         current = self.engine.station
-        same = current.id == st.id and [s.url for s in current.streams] == [
+        # (the engine has them best first: health.order_streams)
+        same = current.id == st.id and sorted(s.url for s in current.streams) == sorted(
             s.url for s in st.streams
-        ]
+        )
         return same and self.engine.status.state in (
             State.CONNECTING,
             State.BUFFERING,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from maliradio import paths
+from maliradio.catalog.health import down_days
 from maliradio.catalog.models import Station
 from maliradio.ui.icons import icon
 from maliradio.ui.tasks import run_task
@@ -160,6 +161,13 @@ class StationList(QWidget):
             text = "★ " + text
         if not st.has_stream:
             text += "  " + self.tr("(aucun flux connu)")
+        days = down_days(st)  # every stream failed in the latest tries: greyed, not hidden
+        if days is not None:
+            text += "  " + (
+                self.tr("(ne répond plus depuis %1 jours)").replace("%1", str(days))
+                if days >= 2
+                else self.tr("(ne répond plus)")
+            )
         item = QTreeWidgetItem([text])
         item.setData(0, ROLE_ID, st.id)
         kind = self.tr("Télévision") if st.kind == "tv" else self.tr("Radio")
@@ -168,7 +176,7 @@ class StationList(QWidget):
             tip += "\n" + st.note
         item.setToolTip(0, tip)
         item.setIcon(0, self._logos.get(st.id) or icon("tv" if st.kind == "tv" else "radio"))
-        if not st.has_stream:
+        if not st.has_stream or days is not None:
             item.setForeground(0, self.palette().placeholderText())
         if st.logo and st.id not in self._logos:
             self._load_logo(st)

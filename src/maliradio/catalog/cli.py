@@ -1,0 +1,109 @@
+"""`maliradio check`: are the streams alive?"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+_STATUS_TEXT = {
+    "ok": "OK",
+    "dead": "MORT",
+    "timeout": "MUET",
+    "not-audio": "PAS AUDIO",
+    "error": "ERREUR",
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from maliradio.catalog.check import DEFAULT_TIMEOUT
+
+    p = sub.add_parser(
+        "check",
+        help="vérifie que les flux des stations envoient vraiment du son ou de l'image",
+        description=(
+            "Ouvre chaque flux comme le lecteur (sans rien jouer) et lit ses premiers octets. "
+            "Code de sortie 0 quand chaque station a au moins un flux qui marche, 1 sinon."
+        ),
+    )
+    p.add_argument(
+        "stations", nargs="*", metavar="STATION", help="identifiants (toutes par défaut)"
+    )
+    p.add_argument("--json", action="store_true", help="un objet JSON par flux, puis le bilan")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"secondes de silence tolérées par lecture (défaut : {DEFAULT_TIMEOUT:g})",
+    )
+    p.set_defaults(func=cmd_check)
+
+
+def _load_catalog() -> Any:
+    from maliradio.catalog.stations import Catalog
+
+    cat = Catalog.load()
+    for err in cat.errors:
+        print(f"maliradio: {err}", file=sys.stderr)
+    return cat
+
+
+def _human(r: Any) -> str:
+    parts = [f"{_STATUS_TEXT.get(r.status, r.status):<9}", f"{r.station:<16}"]
+    if r.ok:
+        media = r.codec or "?"
+        if r.bitrate:
+            media += f" {r.bitrate} kbit/s"
+        if r.variants:
+            media += f", {len(r.variants)} variante(s)"
+        parts.append(media)
+    else:
+        parts.append(r.error or "")
+    parts.append(f"({r.seconds:.1f} s) {r.url}")
+    return "  ".join(parts)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from maliradio.catalog import check, health
+
+    cat = _load_catalog()
+    if args.stations:
+        unknown = [sid for sid in args.stations if cat.get(sid) is None]
+        if unknown:
+            print(
+                f"maliradio: station inconnue : {', '.join(unknown)} (voir « maliradio stations »)",
+                file=sys.stderr,
+            )
+            return 2
+        stations = [cat.get(sid) for sid in dict.fromkeys(args.stations)]
+    else:
+        stations = list(cat.stations)
+
+    def show(r: check.StreamCheck) -> None:
+        if args.json:
+            print(json.dumps(r.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(_human(r), flush=True)
+
+    results = check.check_stations(stations, timeout=max(0.5, args.timeout), on_result=show)
+    try:
+        health.record(check.outcomes(results))
+    except OSError as exc:
+        print(f"maliradio: historique des flux non enregistré : {exc}", file=sys.stderr)
+    total = check.summary(stations, results)
+    if args.json:
+        print(json.dumps(total, ensure_ascii=False), flush=True)
+    else:
+        print(
+            f"{total['streams']} flux vérifiés : {total['ok']} OK, {total['dead']} morts, "
+            f"{total['timeout']} muets, {total['not-audio']} sans audio, "
+            f"{total['error']} en erreur ; {total['stations_ok']}/{total['stations']} "
+            "stations ont un flux qui marche."
+        )
+        if total["stations_down"]:
+            print("Sans flux qui marche : " + ", ".join(total["stations_down"]))
+        if total["no_stream"]:
+            print("Aucun flux connu (non vérifiées) : " + ", ".join(total["no_stream"]))
+    return 0 if not total["stations_down"] else 1
