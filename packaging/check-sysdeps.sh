@@ -6,9 +6,9 @@
 # what the app needs to run (libVLC 3 and its plugins, the X/EGL libraries Qt loads)
 PKGS="libvlc5 vlc-plugin-base vlc-plugin-video-output libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0"
 # what the tests add: ffmpeg makes the test streams, Xvfb is the real X server of the video
-# embedding test, openssl makes the HTTPS test certificate
+# embedding test, openssl makes the HTTPS test certificate, minisign signs test catalogues
 if [ "${1:-run}" = test ] || [ "${1:-run}" = package ]; then
-    PKGS="$PKGS ffmpeg xvfb openssl"
+    PKGS="$PKGS ffmpeg xvfb openssl minisign"
 fi
 # what the packages add: objdump for PyInstaller, dpkg-shlibdeps for the .deb's Depends, the
 # .desktop and AppStream validators, mmdebstrap for the clean Debian roots of package-test

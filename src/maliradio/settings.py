@@ -23,6 +23,8 @@ class Settings:
     favourites: list[str] = field(default_factory=list)
     news_refresh_minutes: int = 30  # 0 = no automatic refresh
     news_fetch_full_articles: bool = True
+    # the signed station catalogue on the project's site, fetched once a day (catalog/published.py)
+    catalogue_url: str = "https://maliradio.org/catalogue/stations.json"
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -53,6 +55,7 @@ class Settings:
                 )
                 or (isinstance(default, list) and isinstance(value, list))
                 or (f.name == "last_station" and (value is None or isinstance(value, str)))
+                or (f.name == "catalogue_url" and str(value).startswith(("https://", "http://")))
             )
             if ok:
                 setattr(s, f.name, value)

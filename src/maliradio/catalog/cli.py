@@ -1,4 +1,5 @@
-"""`maliradio check`: are the streams alive?"""
+"""`maliradio check` (are the streams alive?) and `maliradio catalogue update` (fetch the
+published catalogue now)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"secondes de silence tolérées par lecture (défaut : {DEFAULT_TIMEOUT:g})",
     )
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("catalogue", help="le catalogue de stations publié par le projet")
+    csub = p.add_subparsers(dest="catalogue_command", metavar="ACTION", required=True)
+    u = csub.add_parser("update", help="récupère maintenant le catalogue publié (signé)")
+    u.add_argument("--json", action="store_true", help="résultat en JSON")
+    u.set_defaults(func=cmd_catalogue_update)
+    v = csub.add_parser(
+        "verify", help="vérifie un catalogue et sa signature comme l'application (mainteneurs)"
+    )
+    v.add_argument("file", metavar="FICHIER", help="le stations.json à publier")
+    v.add_argument("--signature", metavar="MINISIG", help="défaut : FICHIER.minisig")
+    v.set_defaults(func=cmd_catalogue_verify)
 
 
 def _load_catalog() -> Any:
@@ -107,3 +120,44 @@ def cmd_check(args: argparse.Namespace) -> int:
         if total["no_stream"]:
             print("Aucun flux connu (non vérifiées) : " + ", ".join(total["no_stream"]))
     return 0 if not total["stations_down"] else 1
+
+
+def cmd_catalogue_update(args: argparse.Namespace) -> int:
+    from maliradio.catalog import published
+    from maliradio.settings import Settings
+
+    result = published.update(Settings.load().catalogue_url)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        text = {
+            "updated": f"Catalogue publié {result.version} reçu : {result.stations} stations.",
+            "not-modified": f"Catalogue publié inchangé ({result.version}).",
+            "rejected": f"Catalogue publié refusé : {result.error}.",
+            "error": f"Catalogue publié non récupéré : {result.error}.",
+        }[result.status]
+        print(text, file=sys.stdout if result.status in ("updated", "not-modified") else sys.stderr)
+    return 0 if result.status in ("updated", "not-modified") else 1
+
+
+def cmd_catalogue_verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from maliradio.catalog import published
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+        signature = Path(args.signature or f"{path}.minisig").read_bytes()
+        found = published.verify(data, signature, str(path))
+    except OSError as exc:
+        print(f"maliradio: {exc}", file=sys.stderr)
+        return 2
+    except published.Rejected as exc:
+        print(f"maliradio: catalogue refusé : {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Catalogue {found.version} valide et signé ({len(found.stations)} stations ; "
+        f"commentaire de confiance : {found.trusted_comment})"
+    )
+    return 0

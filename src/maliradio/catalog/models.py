@@ -78,6 +78,10 @@ class Station:
     streams: list[StreamRef] = field(default_factory=list)  # first preferred, then fallbacks
     user: bool = False  # added (or overridden) by the user
     note: str | None = None  # shown to the user, in French
+    # which catalogue it comes from: "bundled" (shipped with the app), "published" (the signed
+    # catalogue fetched from the project's site) or "user"; and that catalogue's version
+    origin: str = "bundled"
+    catalogue_version: str | None = None
     # since when every stream has failed on this computer (time.time()), None when one works
     down_since: float | None = None
 
@@ -121,5 +125,7 @@ class Station:
             "has_stream": self.has_stream,
             "user": self.user,
             "note": self.note,
+            "origin": "user" if self.user else self.origin,
+            "catalogue_version": None if self.user else self.catalogue_version,
             "down_since": self.down_since,
         }

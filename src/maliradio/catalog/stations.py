@@ -21,9 +21,10 @@ import shutil
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from maliradio import paths
 from maliradio.catalog.models import COUNTRIES, KINDS, Station, StreamRef, is_stream_url
@@ -39,6 +40,13 @@ _EDITABLE = frozenset(
     {"name", "url", "streams", "kind", "country", "languages", "logo", "homepage", "note"}
 )
 _SCHEMES_TEXT = "http, https, rtsp, rtmp ou mms"
+# set while validating a published catalogue: its errors are told in one line by its caller
+_quiet: ContextVar[bool] = ContextVar("quiet", default=False)
+
+
+def _warn(err: object) -> None:
+    if not _quiet.get():
+        log.warning("%s", err)
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ class _Reporter:
         err = CatalogError(self.file, field, message, self.index, self.station_id)
         self.errors.append(err)
         self.count += 1
-        log.warning("%s", err)
+        _warn(err)
 
 
 def _quote(value: Any) -> str:
@@ -305,6 +313,7 @@ def _station_from_record(
         streams=streams,
         user=user,
         note=optional.get("note"),
+        origin="user" if user else "bundled",
     )
 
 
@@ -321,7 +330,7 @@ def _read_file(path: Path, errors: list[CatalogError], *, required: bool) -> _Fi
     def fail(message: str, field: str = "") -> _FileContent:
         err = CatalogError(file, field, message)
         errors.append(err)
-        log.warning("%s", err)
+        _warn(err)
         return _FileContent([], {}, readable=False)
 
     try:
@@ -332,6 +341,18 @@ def _read_file(path: Path, errors: list[CatalogError], *, required: bool) -> _Fi
         return _FileContent([], {}, readable=True)
     except OSError as exc:
         return fail(f"lecture impossible ({exc.strerror or exc})")
+    return _parse_document(data, file, errors, required=required)
+
+
+def _parse_document(
+    data: bytes, file: str, errors: list[CatalogError], *, required: bool
+) -> _FileContent:
+    def fail(message: str, field: str = "") -> _FileContent:
+        err = CatalogError(file, field, message)
+        errors.append(err)
+        _warn(err)
+        return _FileContent([], {}, readable=False)
+
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -355,8 +376,8 @@ def _read_file(path: Path, errors: list[CatalogError], *, required: bool) -> _Fi
     if not isinstance(version, int) or isinstance(version, bool):
         err = CatalogError(file, "version", f"nombre entier attendu, pas {_type_name(version)}")
         errors.append(err)
-        log.warning("%s", err)
-    elif version > FILE_VERSION:
+        _warn(err)
+    elif version > FILE_VERSION and not _quiet.get():
         log.warning(
             "%s : version %d plus récente que celle connue (%d)", file, version, FILE_VERSION
         )
@@ -390,12 +411,28 @@ def _load_entries(
                 station.id,
             )
             errors.append(err)
-            log.warning("%s", err)
+            _warn(err)
             bad.append(raw)
             continue
         seen[station.id] = index
         good.append((station, raw))
     return good, bad
+
+
+def parse_catalogue(
+    data: bytes, source: str, *, origin: str
+) -> tuple[list[Station], dict[str, Any], list[CatalogError]]:
+    """A whole stations document checked with the bundled file's rules, without logging:
+    (valid stations, the other top-level fields, the errors)."""
+    errors: list[CatalogError] = []
+    token = _quiet.set(True)
+    try:
+        content = _parse_document(data, source, errors, required=True)
+        good, _bad = _load_entries(content, source, errors, user=False)
+    finally:
+        _quiet.reset(token)
+    stations = [dataclasses.replace(st, origin=origin) for st, _raw in good]
+    return stations, content.extra, errors
 
 
 def _slug(name: str) -> str:
@@ -422,11 +459,21 @@ class Catalog:
         self._user_extra: dict[str, Any] = {}
         self._user_unreadable = False  # the user file is not a stations file: copy it aside
         self._by_id: dict[str, Station] = {}
+        self._published: list[Station] = []
+        self.bundled_version: str | None = None  # "catalogue_version" of each file
+        self.published_version: str | None = None  # None: the published one is not in use
 
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, bundled: Path | None = None, user: Path | None = None) -> Catalog:
+    def load(
+        cls,
+        bundled: Path | None = None,
+        user: Path | None = None,
+        published: Path | Literal[False] | None = None,
+    ) -> Catalog:
+        """The bundled file, the published one when it is newer (`published`: its cached copy,
+        False for none) and the user's file on top."""
         bundled_path = Path(bundled) if bundled is not None else paths.resource("stations.json")
         user_path = Path(user) if user is not None else paths.user_stations_file()
         cat = cls(user_path)
@@ -434,6 +481,12 @@ class Catalog:
         content = _read_file(bundled_path, cat.errors, required=True)
         good, _bad = _load_entries(content, str(bundled_path), cat.errors, user=False)
         cat._bundled = [station for station, _raw in good]
+        version = content.extra.get("catalogue_version")
+        cat.bundled_version = version if isinstance(version, str) else None
+        for station in cat._bundled:
+            station.catalogue_version = cat.bundled_version
+        if published is not False:
+            cat._load_published(published or None)
 
         content = _read_file(user_path, cat.errors, required=False)
         cat._user_unreadable = not content.readable
@@ -451,11 +504,37 @@ class Catalog:
         )
         return cat
 
+    def _load_published(self, path: Path | None) -> None:
+        """The signed catalogue fetched from the project's site, when it is newer than the
+        bundled one (the bundled file is the floor: a new release is never undone by an old
+        download). Checked again here: a copy that no longer verifies is ignored."""
+        from maliradio.catalog import published as pub
+
+        found = pub.load_cached(path)
+        if found is None:
+            return
+        if pub.version_key(found.version) <= pub.version_key(self.bundled_version):
+            log.info(
+                "Catalogue publié %s ignoré : celui de l'application (%s) est aussi récent",
+                found.version,
+                self.bundled_version,
+            )
+            return
+        self._published = found.stations
+        self.published_version = found.version
+
+    def _base(self) -> list[Station]:
+        """Bundled stations, replaced and completed by the published catalogue's."""
+        newer = {s.id: s for s in self._published}
+        base = [newer.pop(s.id, s) for s in self._bundled]
+        return base + [s for s in self._published if s.id in newer]
+
     def _rebuild(self) -> None:
         overrides = {s.id: s for s in self._user}
-        bundled_ids = {s.id for s in self._bundled}
-        merged = [overrides.get(s.id, s) for s in self._bundled]
-        merged += [s for s in self._user if s.id not in bundled_ids]
+        base = self._base()
+        base_ids = {s.id for s in base}
+        merged = [overrides.get(s.id, s) for s in base]
+        merged += [s for s in self._user if s.id not in base_ids]
         self.stations = merged
         self._by_id = {s.id: s for s in merged}
         self.refresh_health()
@@ -488,8 +567,9 @@ class Catalog:
         return groups
 
     def bundled_station(self, station_id: str) -> Station | None:
-        """The catalogue's own version of a station, even when the user overrides it."""
-        return next((s for s in self._bundled if s.id == station_id), None)
+        """The catalogue's own version of a station (published or bundled), even when the user
+        overrides it."""
+        return next((s for s in self._base() if s.id == station_id), None)
 
     # -- editing the user's stations ----------------------------------------------------------
 
@@ -515,6 +595,7 @@ class Catalog:
             kind=self._valid(_check_kind, kind),
             streams=[StreamRef(url)],
             user=True,
+            origin="user",
         )
         self._commit(lambda: self._user.append(station))
         log.info("Station ajoutée : %s (%s)", station.name, station.id)
@@ -560,7 +641,9 @@ class Catalog:
             rest = streams[1:] if "streams" not in changes else streams
             streams = [first] + [s for s in rest if s.url != first.url]
         new["streams"] = streams
-        updated = dataclasses.replace(current, user=True, **new)
+        updated = dataclasses.replace(
+            current, user=True, origin="user", catalogue_version=None, **new
+        )
 
         def apply() -> None:
             self._user_raw.pop(station_id, None)
@@ -605,7 +688,7 @@ class Catalog:
             raise ValueError(f"{text[:1].upper()}{text[1:]}.") from None
 
     def _known_ids(self) -> set[str]:
-        ids = {s.id for s in self._bundled} | {s.id for s in self._user}
+        ids = {s.id for s in self._base()} | {s.id for s in self._user}
         ids |= {
             e["id"]
             for e in self._user_invalid

@@ -14,6 +14,7 @@ import random
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,12 +26,14 @@ from maliradio.catalog.models import Station, StreamRef
 from maliradio.catalog.vlcoptions import VLC_OPTION_UNIQUE, safe_options
 from maliradio.playback import bootstrap, recording
 from maliradio.playback.hlsgate import HlsGateway
-from maliradio.playback.net import StreamError
+from maliradio.playback.net import Response, StreamError
 from maliradio.playback.relay import Relay, clean_title
 from maliradio.playback.resolver import Probe, probe
 from maliradio.playback.status import State, Status
 
 log = logging.getLogger("maliradio.player")
+
+Callback = Callable[..., None]  # a libVLC event callback (kept alive while attached)
 
 
 def recording_dir(video: bool) -> Path:
@@ -66,7 +69,7 @@ class Policy:
 
     def backoff(self, attempt: int) -> float:
         delay = min(self.backoff_cap, self.backoff_base * (2 ** max(0, attempt - 1)))
-        return delay * random.uniform(1 - self.jitter, 1 + self.jitter)
+        return float(delay * random.uniform(1 - self.jitter, 1 + self.jitter))
 
 
 class PlayerEngine(QObject):
@@ -128,12 +131,12 @@ class PlayerEngine(QObject):
         self._playing_since = 0.0
         self._opened_at = 0.0
         self._last_progress = 0.0
-        self._progress_mark: tuple = ()
+        self._progress_mark: tuple[int, int, int] | tuple[()] = ()
         self._video_handle: int | None = None
         self._volume = 80
         self._muted = False
         self._last_error = ""
-        self._direct_failed = set()  # .m3u8 URLs libVLC could not open by itself
+        self._direct_failed: set[str] = set()  # .m3u8 URLs libVLC could not open by itself
         self._direct_attempt = False
         self._vlcEvent.connect(self._on_vlc_event)
         self._probeDone.connect(self._on_probe)
@@ -145,7 +148,7 @@ class PlayerEngine(QObject):
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self._start_attempt)
-        self._media_callbacks: list = []  # keep the current media's ctypes callbacks alive
+        self._media_callbacks: list[Callback] = []  # the current media's ctypes callbacks
         self._disposals: list[threading.Thread] = []  # players being stopped
         self._watch_network()
         ev = self.vlc.EventType
@@ -168,7 +171,7 @@ class PlayerEngine(QObject):
             info.reachabilityChanged.connect(self._on_reachability)
 
     @Slot(object)
-    def _on_reachability(self, reachability) -> None:
+    def _on_reachability(self, reachability: object) -> None:
         from PySide6.QtNetwork import QNetworkInformation
 
         online = reachability == QNetworkInformation.Reachability.Online
@@ -176,7 +179,7 @@ class PlayerEngine(QObject):
             log.info("réseau revenu : nouvelle tentative immédiate")
             self._retry_timer.start(0)
 
-    def _new_player(self) -> tuple[Any, list]:
+    def _new_player(self) -> tuple[Any, list[Callback]]:
         """A media player. Its events carry the generation of the media it plays (`_gen_box`,
         kept current while it is the engine's player), so those of a player being stopped
         (`_stop_media`) are told apart and ignored."""
@@ -187,7 +190,7 @@ class PlayerEngine(QObject):
         player.video_set_mouse_input(False)
         ev = self.vlc.EventType
         em = player.event_manager()
-        callbacks = []
+        callbacks: list[Callback] = []
         for etype in (
             ev.MediaPlayerOpening,
             ev.MediaPlayerBuffering,
@@ -201,10 +204,10 @@ class PlayerEngine(QObject):
         return player, callbacks
 
     # ---- libVLC thread side: only hand the event over ----
-    def _make_callback(self, gen: list[int]):
+    def _make_callback(self, gen: list[int]) -> Callback:
         last = [-1, -1]  # (generation, 10 % step) of the last buffering event handed over
 
-        def callback(event, *_args):
+        def callback(event: Any, *_args: Any) -> None:
             etype = event.type.value
             value = None
             if etype == self._ev_buffering:
@@ -220,8 +223,8 @@ class PlayerEngine(QObject):
 
         return callback
 
-    def _meta_callback(self, gen: int):
-        def callback(event, *_args):
+    def _meta_callback(self, gen: int) -> Callback:
+        def callback(event: Any, *_args: Any) -> None:
             self._vlcEvent.emit(gen, self._ev_meta, None)
 
         return callback
@@ -420,7 +423,7 @@ class PlayerEngine(QObject):
                 threading.Thread(target=gateway.close, name="hls-gateway-stop", daemon=True).start()
         self._media = None
 
-    def _dispose(self, old: tuple) -> None:
+    def _dispose(self, old: tuple[Any, ...]) -> None:
         player, _callbacks, media, _media_callbacks, gateway = old  # (alive until released)
         try:
             player.stop()
@@ -436,7 +439,7 @@ class PlayerEngine(QObject):
             except ValueError:
                 pass
 
-    def _set(self, state: State, **kw) -> None:
+    def _set(self, state: State, **kw: Any) -> None:
         now = time.monotonic()
         if self._status.state is State.PLAYING and state is not State.PLAYING:
             self._unreported_seconds += now - self._play_mark
@@ -561,12 +564,12 @@ class PlayerEngine(QObject):
             return
         self._play_mrl(self._gateway.url, ref, relayed=True)
 
-    def _reopener(self, ref: StreamRef):
+    def _reopener(self, ref: StreamRef) -> Callable[[], Response]:
         """For the relay: open `ref` again (its own thread) after a drop; a stream that has
         turned into something else (a page, a playlist) is a failure."""
         timeout = self.policy.probe_timeout
 
-        def reopen():
+        def reopen() -> Response:
             result = probe(ref, timeout=timeout)
             if result.kind != "media" or result.response is None:
                 if result.response is not None:
@@ -628,7 +631,7 @@ class PlayerEngine(QObject):
             return
         ev = self.vlc.EventType
         if etype == ev.MediaPlayerBuffering.value:
-            self._buffer = float(value or 0.0)
+            self._buffer = float(value) if isinstance(value, (int, float)) else 0.0
             if self._buffer >= 100.0:
                 if self._vlc_playing:
                     self._on_playing()
@@ -672,7 +675,7 @@ class PlayerEngine(QObject):
             log.info("relais terminé : %s", reason)
             # libVLC will play out what it has, then report the end; the watchdog covers silence.
 
-    def _progress(self) -> tuple:
+    def _progress(self) -> tuple[int, int, int]:
         """What moves while a stream really plays: the clock, and the bytes read and demuxed
         (for HLS only the demuxer's count grows; the access reads the playlist alone)."""
         t = self.player.get_time()

@@ -176,12 +176,11 @@ class HlsGateway:
                 if upper.startswith(("#EXT-X-STREAM-INF", "#EXT-X-I-FRAME-STREAM-INF")):
                     next_is_playlist = upper.startswith("#EXT-X-STREAM-INF")
                 is_media = upper.startswith(("#EXT-X-MEDIA:", "#EXT-X-I-FRAME-STREAM-INF"))
-                out.append(
-                    _URI_ATTR.sub(
-                        lambda m, media=is_media: f'URI="{self._map(m.group(1), base, media)}"',
-                        stripped,
-                    )
-                )
+
+                def attr(m: re.Match[str], media: bool = is_media) -> str:
+                    return f'URI="{self._map(m.group(1), base, media)}"'
+
+                out.append(_URI_ATTR.sub(attr, stripped))
                 continue
             out.append(self._map(stripped, base, next_is_playlist))
             next_is_playlist = False

@@ -30,8 +30,8 @@ class Status:
     message: str = ""  # error or reconnect reason, in plain words
     url: str = ""
 
-    def to_json(self) -> dict:
-        d: dict = {"event": "state", "state": self.state.value}
+    def to_json(self) -> dict[str, object]:
+        d: dict[str, object] = {"event": "state", "state": self.state.value}
         if self.station_id:
             d["station"] = self.station_id
         if self.state is State.BUFFERING:

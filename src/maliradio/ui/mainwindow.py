@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from maliradio import __version__
-from maliradio.catalog import health
+from maliradio.catalog import health, published
 from maliradio.catalog.models import Station
 from maliradio.playback.status import State, Status
 from maliradio.settings import Settings
@@ -229,6 +229,18 @@ class MainWindow(QMainWindow):
         if early:
             self._save_settings()
         self._maybe_resume()
+        run_task(published.refresh, self.settings.catalogue_url, on_success=self._published)
+
+    def _published(self, outcome) -> None:
+        """The daily fetch of the signed catalogue of stations ended (catalog/published.py)."""
+        result, catalog = outcome
+        if catalog is not None:
+            self.catalog = catalog
+            self._show_stations()
+        elif result is not None and result.status == "rejected":
+            text = self.tr("Le catalogue de stations publié a été ignoré : %1. Les stations "
+                           "connues restent.")  # fmt: skip
+            self.show_notice(text.replace("%1", result.error or ""))
 
     def _load_failed(self, exc: BaseException) -> None:
         log.error("chargement : %s", exc, exc_info=exc)
