@@ -322,7 +322,7 @@ def test_the_shipped_key_is_a_minisign_public_key(monkeypatch) -> None:
 def open_window(qtbot):
     from maliradio.ui.mainwindow import MainWindow
 
-    win = MainWindow(desktop=False)
+    win = MainWindow()
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.ready, timeout=10000)
