@@ -395,9 +395,10 @@ def check_stations(
             submit(job)
         for i in range(len(jobs)):
             with done:
-                done.wait_for(lambda i=i: results[i] is not None)
+                while (result := results[i]) is None:
+                    done.wait()
             if on_result is not None:
-                on_result(results[i])  # type: ignore[arg-type]
+                on_result(result)
     return [r for r in results if r is not None]
 
 

@@ -17,7 +17,7 @@ _STATUS_TEXT = {
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from maliradio.catalog.check import DEFAULT_TIMEOUT
 
     p = sub.add_parser(
