@@ -147,8 +147,8 @@ def test_check_exits_0_when_each_station_has_a_working_stream_and_learns_from_it
     out = proc.stdout.splitlines()
     assert out[0].startswith("MORT") and dead in out[0]
     assert out[1].startswith("OK") and "mp3 128 kbit/s" in out[1]
-    assert "2 flux vérifiés : 1 OK, 1 morts" in out[2]
-    assert "1/1 stations ont un flux qui marche" in out[2]
+    assert out[2].startswith("2 flux vérifiés — OK : 1, morts : 1, muets : 0,")
+    assert out[2].endswith("stations avec un flux qui marche : 1 sur 1.")
     # the next play starts on the address that answered
     station = Catalog.load().get("kledu")
     assert station is not None

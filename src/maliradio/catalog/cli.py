@@ -110,10 +110,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps(total, ensure_ascii=False), flush=True)
     else:
         print(
-            f"{total['streams']} flux vérifiés : {total['ok']} OK, {total['dead']} morts, "
-            f"{total['timeout']} muets, {total['not-audio']} sans audio, "
-            f"{total['error']} en erreur ; {total['stations_ok']}/{total['stations']} "
-            "stations ont un flux qui marche."
+            f"{total['streams']} flux vérifiés — OK : {total['ok']}, morts : {total['dead']}, "
+            f"muets : {total['timeout']}, sans audio : {total['not-audio']}, "
+            f"en erreur : {total['error']} ; stations avec un flux qui marche : "
+            f"{total['stations_ok']} sur {total['stations']}."
         )
         if total["stations_down"]:
             print("Sans flux qui marche : " + ", ".join(total["stations_down"]))
