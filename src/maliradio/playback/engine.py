@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from maliradio.catalog.models import Station, StreamRef
 from maliradio.catalog.vlcoptions import VLC_OPTION_UNIQUE, safe_options
-from maliradio.playback import bootstrap, recording
+from maliradio.playback import bootstrap, recording, threads
 from maliradio.playback.hlsgate import HlsGateway
 from maliradio.playback.net import Response, StreamError
 from maliradio.playback.relay import Relay, clean_title
@@ -414,13 +414,13 @@ class PlayerEngine(QObject):
             old = (self.player, self._callbacks, self._media, self._media_callbacks, gateway)
             self.player, self._callbacks = self._new_player()
             self._media_callbacks = []
-            t = threading.Thread(target=self._dispose, args=(old,), name="vlc-stop", daemon=True)
-            self._disposals.append(t)
+            t = threads.create("vlc-stop", self._dispose, old)
+            self._disposals.append(t)  # (before it starts: it removes itself when done)
             t.start()
         else:
             self._gen_box[0] = self._gen
             if gateway is not None:
-                threading.Thread(target=gateway.close, name="hls-gateway-stop", daemon=True).start()
+                threads.start("hls-gateway-stop", gateway.close)
         self._media = None
 
     def _dispose(self, old: tuple[Any, ...]) -> None:
@@ -505,7 +505,7 @@ class PlayerEngine(QObject):
                 result = StreamError(f"Erreur inattendue : {exc}")
             self._probeDone.emit(token, result)
 
-        threading.Thread(target=work, name="probe", daemon=True).start()
+        threads.start("probe", work)
         self._watchdog.start()
 
     @Slot(int, object)

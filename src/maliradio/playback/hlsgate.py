@@ -29,6 +29,7 @@ from urllib3 import exceptions as u3
 
 from maliradio import net
 from maliradio.catalog import playlists
+from maliradio.playback import threads
 from maliradio.playback.net import USER_AGENT
 
 log = logging.getLogger("maliradio.player")
@@ -104,10 +105,7 @@ class HlsGateway:
         self._server = _Server(self)
         self.port = self._server.server_address[1]
         self.url = self._local(0, url)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="hls-gateway", daemon=True
-        )
-        self._thread.start()
+        self._thread = threads.start("hls-gateway", self._server.serve_forever)
 
     def close(self) -> None:
         self._server.shutdown()

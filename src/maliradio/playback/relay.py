@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import BinaryIO
 
+from maliradio.playback import threads
 from maliradio.playback.net import Response
 
 log = logging.getLogger("maliradio.player")
@@ -166,7 +167,7 @@ class Relay:
         self.url = f"http://127.0.0.1:{self.port}{self.path}"
         self._client: socket.socket | None = None
         self._sockets: set[socket.socket] = set()  # every accepted socket not yet closed
-        threading.Thread(target=self._accept, name="relay-accept", daemon=True).start()
+        threads.start("relay-accept", self._accept)
         if upstream is not None:
             self.attach(upstream, reopen)
 
@@ -184,7 +185,7 @@ class Relay:
             self.content_type = upstream.headers.get("content-type", "audio/mpeg")
             self._use(upstream)
             self._cond.notify_all()
-        threading.Thread(target=self._pump, name="relay-upstream", daemon=True).start()
+        threads.start("relay-upstream", self._pump)
 
     def set_tee(self, file: BinaryIO | None) -> None:
         """Write the audio to `file` as well (a recording), from now on; None stops."""
@@ -299,9 +300,7 @@ class Relay:
                     conn.close()
                     return
                 self._sockets.add(conn)
-            threading.Thread(
-                target=self._serve, args=(conn,), name="relay-client", daemon=True
-            ).start()
+            threads.start("relay-client", self._serve, conn)
 
     def _serve(self, conn: socket.socket) -> None:
         try:
