@@ -32,8 +32,13 @@ run: sysdeps $(STAMP)
 test: test-sysdeps $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
-bench: test-sysdeps $(TEST_STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+.PHONY: bench-sysdeps
+bench-sysdeps:
+	@sh packaging/check-sysdeps.sh bench
+
+# the figures of bench/README.md (about 15 minutes; bench/results.json)
+bench: bench-sysdeps $(TEST_STAMP)
+	$(BIN)/python bench/run.py
 
 translations: $(STAMP)
 	$(BIN)/pyside6-lupdate $$(git ls-files "src/maliradio/*.py") -source-language fr -target-language en -ts resources/translations/maliradio_en.ts

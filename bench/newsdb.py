@@ -34,15 +34,19 @@ EXTRA_PER_SOURCE = 1000
 DEAD_BASE = "http://127.0.0.1:9"  # discard port: nothing answers; never fetched anyway
 
 
-def _fingerprint() -> str:
+def _fingerprint(extra: list[Path] | None = None) -> str:
+    """Of the code that shapes a database (with `extra`: of the whole news code and those)."""
     h = hashlib.sha1()
-    for p in (
+    files = [
         BENCH_DIR / "newsdb.py",
         BENCH_DIR / "corpus.py",
         ROOT / "src/maliradio/news/store.py",
         ROOT / "src/maliradio/news/clean.py",
         ROOT / "src/maliradio/news/models.py",
-    ):
+    ]
+    if extra:
+        files += sorted((ROOT / "src/maliradio/news").glob("*.py")) + list(extra)
+    for p in files:
         h.update(p.read_bytes())
     h.update(sqlite3.sqlite_version.encode())
     return h.hexdigest()[:12]
@@ -51,18 +55,22 @@ def _fingerprint() -> str:
 def new_store(path: Path):
     """A store at `path` with the bundled defaults seeded, then removed (they are internet
     sources: they must never be refreshed by the bench). They stay removed for good."""
+    from urllib.parse import urlsplit
+
     from maliradio.news.store import NewsStore
 
     store = NewsStore(path)
     for s in store.list_sources():
-        if not s.url.startswith("http://127."):
+        if not (urlsplit(s.url).hostname or "").startswith("127."):
             store.remove_source(s.id)
     return store
 
 
-def assert_loopback_only(store) -> None:
+def assert_loopback_only(store, allowed: tuple[str, ...] = ()) -> None:
+    from urllib.parse import urlsplit
+
     for s in store.list_sources():
-        if s.enabled and not s.url.startswith("http://127."):
+        if s.enabled and not (urlsplit(s.url).hostname or "").startswith("127."):
             raise RuntimeError(f"bench: source {s.id} is not on loopback: {s.url}")
 
 
@@ -132,16 +140,18 @@ def _build_100k(path: Path) -> None:
                 [sid, link, link, corpus.title(rnd), "Rédaction", published, now, now,
                  html, html, text, hashlib.sha1(html.encode()).hexdigest()]
             )  # fmt: skip
+    names = ["source_id", "guid", "link", "title", "author", "published", "fetched",
+             "last_seen", "raw_html", "html", "text", "content_hash"]  # fmt: skip
     with store.transaction() as c:
-        # the same ids and search keys apply_update gives; the FTS trigger indexes each row
+        # the columns the schema has now (it changes: `html` went in schema 6)
+        have = {r[1] for r in c.execute("PRAGMA table_info(articles)")}
+        keep = [i for i, n in enumerate(names) if n in have]
+        cols = ["id", "fts_key", *(names[i] for i in keep)]
+        sql = f"INSERT INTO articles({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        # the same ids and search keys apply_update gives; the FTS trigger queues each row
         for r in rows:
             aid, key = NewsStore._new_ids(c, r[5])
-            c.execute(
-                "INSERT INTO articles(id, fts_key, source_id, guid, link, title, author, published,"
-                " fetched, last_seen, raw_html, html, text, content_hash)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (aid, key, *r),
-            )
+            c.execute(sql, (aid, key, *(r[i] for i in keep)))
     conn = store._conn()
     n = store.count_articles()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -150,7 +160,7 @@ def _build_100k(path: Path) -> None:
         raise RuntimeError(f"100k database has {n} live articles")
 
 
-def _checkpoint(path: Path) -> None:
+def checkpoint(path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -171,7 +181,7 @@ def databases(log=print) -> dict[str, Path]:
         for f in CACHE.glob(tmp.name + "*"):
             f.unlink()
         _build_10k(tmp)
-        _checkpoint(tmp)
+        checkpoint(tmp)
         tmp.replace(db10)
         dt = time.monotonic() - t
         log(f"  built the 10k-article database through NewsStore.apply_update in {dt:.0f} s")
@@ -182,7 +192,7 @@ def databases(log=print) -> dict[str, Path]:
             f.unlink()
         shutil.copyfile(db10, tmp)
         _build_100k(tmp)
-        _checkpoint(tmp)
+        checkpoint(tmp)
         tmp.replace(db100)
         log(f"  built the 100k-article database in {time.monotonic() - t:.0f} s")
     return {"10k": db10, "100k": db100}

@@ -1,52 +1,58 @@
-"""Figures taken in the real main window (offscreen), in a fresh process.
+"""Figures taken in the real main window (`maliradio.ui.mainwindow.MainWindow`), in a fresh
+process that the bench starts with MALIRADIO_HOME prepared (news database, settings, stations).
 
-    python bench/window_probe.py stall IDS [--subprocess]  # GUI heartbeat gaps during a refresh
-        diagnostics: --workers=N (fetch.refresh(max_workers=N)), --switch-interval=SECONDS
-    python bench/window_probe.py rss STATION_ID    # resident memory while a station plays
-    python bench/window_probe.py rss-baseline URL  # context: bare window + python-vlc
+    python bench/window_probe.py refresh N [--no-heartbeat]  # N refreshes: NewsPane.refresh()
+    python bench/window_probe.py tv STATION_ID SECONDS   # a TV station playing, for the PSS
 
-MALIRADIO_HOME is prepared by the parent (news database, user stations).
+refresh: the window is shown and its list filled; then, N times: a 5 ms heartbeat QTimer
+starts, `NewsPane.refresh()` is called (what the « Actualiser » button calls: the pane runs
+`maliradio news refresh --json` in a child process), and the refresh is over when, after the
+pane's `refreshFinished`, its list model has loaded its first page again and the list's
+viewport has painted it (the list showing the new articles; when nothing changed the pane
+leaves its list alone, and the end is `refreshFinished`). With --no-heartbeat (for the CPU
+figures: 200 wake-ups a second are the probe's, not the app's) no heartbeat runs.
+Printed per refresh, as one JSON line: the times of those steps from the call, the longest heartbeat gap (the event loop's
+longest stall) until 1 s after the end, the CPU time of this process and of every process the
+refresh started (this process is made a child subreaper, so the child's worker processes, if
+the child leaves before them, are its own to reap: their CPU time is counted when they are
+reaped), the pane's report. Between two refreshes it waits for a line on stdin (the bench
+changes the servers meanwhile).
 
-stall: a 5 ms heartbeat QTimer (Qt.PreciseTimer) on the GUI thread records the time of each
-tick; the figure is the longest interval between two ticks from the moment the refresh is asked
-for until the news list has been reloaded (1 s after the GUI got the end of the refresh). The
-heartbeat over the idle window for 2 s just before is reported as the noise baseline.
-The refresh is started through the NewsPane: `NewsPane.refresh()`, what its "Actualiser"
-button calls, and its end is its `refreshFinished` signal. Without a NewsPane it is started
-the way the app runs background work: maliradio.ui.tasks.run_task(fetch.refresh). With
---subprocess (a diagnostic), the same refresh runs in another process (the CLI).
-
-rss: the window with the 10,000-article database, the user station playing the loopback Icecast
-stream (State.PLAYING), 3 s more of playing, then VmRSS of this process from /proc/self/status.
+tv: the window shown, the station played (`MainWindow.play_station`), one JSON line when the
+engine reports PLAYING, another SECONDS later with the refreshes the pane made meanwhile.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
-import sqlite3
+import resource
 import sys
-import threading
 import time
-from pathlib import Path
 
 import _common
 
 _common.loopback_guard()
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-TIMEOUT = 60.0
+TIMEOUT = 600.0
 
 
-def wait_until(pred, timeout: float = TIMEOUT, step_ms: int = 10) -> bool:
+def wait_until(pred, timeout: float = TIMEOUT) -> bool:
+    """Run the event loop until `pred()` (checked every 10 ms: the probe's own CPU stays low)."""
+    if pred():
+        return True
+    loop = QEventLoop()
+    check = QTimer()
+    check.setInterval(10)
     end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, step_ms)
-        time.sleep(0.002)
+    check.timeout.connect(lambda: (pred() or time.monotonic() > end) and loop.quit())
+    check.start()
+    loop.exec()
+    check.stop()
     return bool(pred())
 
 
@@ -73,9 +79,66 @@ class Heartbeat:
         self.ticks.append(time.monotonic())
         return self.ticks
 
-    @staticmethod
-    def gaps_ms(ticks: list[float]) -> list[float]:
-        return [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False)]
+
+class PaintWatch(QObject):
+    """Notes the end of each paint of one widget (its Paint event, then a zero-delay timer)."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.painted: list[float] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, lambda: self.painted.append(time.monotonic()))
+        return False
+
+
+def debug(text: str) -> None:
+    if os.environ.get("BENCH_DEBUG"):
+        print(f"[probe {time.monotonic():.3f}] {text}", file=sys.stderr, flush=True)
+
+
+def cpu_self() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def cpu_children() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def my_children() -> list[int]:
+    me, out = os.getpid(), []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", "rb") as fh:
+                    st = fh.read()
+            except OSError:
+                continue
+            if int(st.rsplit(b")", 1)[1].split()[1]) == me:
+                out.append(int(d))
+    return out
+
+
+def reap_orphans(timeout: float = 20.0) -> int:
+    """Wait for the children left (the refresh's workers, reparented here) and reap them."""
+    n = 0
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        kids = my_children()
+        if not kids:
+            return n
+        for pid in kids:
+            try:
+                done, _status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                continue
+            n += bool(done)
+        time.sleep(0.01)
+    return n
 
 
 def open_window():
@@ -83,201 +146,134 @@ def open_window():
 
     win = MainWindow()
     win.show()
-    if not wait_until(lambda: win.ready and win.engine is not None, 20):
+    if not wait_until(lambda: win.ready and win.engine is not None, 30):
         raise RuntimeError("the window did not get ready")
-    spin(0.5)
+    wait_until(lambda: win.news.article_count() > 0, 20)
+    spin(1.0)
     return win
 
 
-def db_path() -> Path:
-    return Path(os.environ["MALIRADIO_HOME"]) / "data" / "news.sqlite3"
-
-
-class StoredWatcher(threading.Thread):
-    """Watches the database from its own connection (never the GUI thread) and notes when
-    every feed source has been stored by the refresh."""
-
-    def __init__(self, sources: list[str], since: float) -> None:
-        super().__init__(daemon=True)
-        self.sources, self.since = sources, since
-        self.done_at: float | None = None
-        self.stop = False
-
-    def run(self) -> None:
-        conn = sqlite3.connect(f"file:{db_path()}?mode=ro", uri=True, timeout=30)
-        marks = ",".join("?" * len(self.sources))
-        while not self.stop:
-            n = conn.execute(
-                f"SELECT count(*) FROM sources WHERE id IN ({marks}) AND last_fetch >= ?",
-                (*self.sources, self.since),
-            ).fetchone()[0]
-            if n == len(self.sources):
-                self.done_at = time.monotonic()
-                return
-            time.sleep(0.05)
-
-
-def start_refresh(win) -> tuple[str, dict]:
-    """Ask for a refresh the way a user would; returns (how, state filled on completion)."""
-    state: dict = {}
+def one_refresh(win, heartbeat: bool) -> dict:
     pane = win.news
-    if type(pane).__name__ == "NewsPane" and callable(getattr(pane, "refresh", None)):
-        finished = getattr(pane, "refreshFinished", None)
-        if finished is not None:
-
-            def done(report) -> None:
-                state["done_gui"] = time.monotonic()
-                state["report_new"] = getattr(report, "new", None)
-
-            finished.connect(done)
-        pane.refresh()  # what the "Actualiser" button does
-        return "NewsPane.refresh() (the Actualiser button)", state
-    from maliradio.news import fetch
-    from maliradio.news.store import NewsStore
-    from maliradio.ui.tasks import run_task
-
-    store = NewsStore()
-
-    def finished_cb(report) -> None:
-        state["report_new"] = report.new
-        state["done_gui"] = time.monotonic()
-
-    run_task(
-        fetch.refresh, store, None, force=True, fetch_full_articles=True,
-        on_success=finished_cb, on_error=lambda e: state.setdefault("error", repr(e)),
-    )  # fmt: skip
-    return "run_task(fetch.refresh) (no NewsPane in the app)", state
-
-
-def start_refresh_subprocess(win) -> tuple[str, dict]:
-    """What-if (diagnostic): the same refresh in another process (`maliradio news refresh
-    --json`, the CLI), the window only reloading its list at the end, as a pane driving the
-    CLI through QProcess would."""
-    import subprocess
-
+    model = pane.model
+    watch = PaintWatch(pane.list.viewport())
     state: dict = {}
 
-    def run() -> None:
-        subprocess.run(
-            [sys.executable, "-m", "maliradio", "news", "refresh", "--json"],
-            capture_output=True, timeout=120,
-        )  # fmt: skip
-        state["done_worker"] = True
+    def finished(report) -> None:
+        debug(f"refreshFinished {report!r:.200}")
+        state["finished"] = time.monotonic()
+        state["report"] = report
+        loads_at_finish[0] = len(state.setdefault("loads", []))
 
-    threading.Thread(target=run, daemon=True).start()
+    loads_at_finish = [0]
 
-    def poll() -> None:
-        if state.get("done_worker"):
-            reload = getattr(win.news, "_apply_filters", None)
-            if callable(reload):
-                reload()
-            state["done_gui"] = time.monotonic()
-        else:
-            QTimer.singleShot(20, poll)
+    def loaded() -> None:
+        debug(f"loaded rows={model.rowCount()}")
+        state.setdefault("loads", []).append(time.monotonic())
 
-    QTimer.singleShot(20, poll)
-    return "subprocess: maliradio news refresh --json", state
-
-
-def cmd_stall(sources: list[str], subprocess_mode: bool = False) -> None:
-    app = QApplication.instance() or QApplication(["maliradio"])  # noqa: F841
-    for a in sys.argv:
-        if a.startswith("--switch-interval="):  # diagnostic what-if
-            sys.setswitchinterval(float(a.split("=", 1)[1]))
-    win = open_window()
-    # what a news pane would have imported long before the user asks for a refresh
-    import maliradio.news.fetch  # noqa: F401
-    import maliradio.news.store  # noqa: F401
-
-    for a in sys.argv:
-        if a.startswith("--workers="):  # diagnostic what-if: fetch.refresh(max_workers=N)
-            import functools
-
-            real = maliradio.news.fetch.refresh
-            n = int(a.split("=", 1)[1])
-            maliradio.news.fetch.refresh = functools.partial(real, max_workers=n)
-
+    model.loaded.connect(loaded)
+    pane.refreshFinished.connect(finished)
+    top_before = model.article(0).title if model.rowCount() else None
     hb = Heartbeat()
-    # noise baseline: the idle window
-    hb.start()
-    spin(2.0)
-    idle = Heartbeat.gaps_ms(hb.stop())
-    since = time.time() - 1
-    watcher = StoredWatcher(sources, since)
-    hb.start()
+    c_self, c_kids = cpu_self(), cpu_children()
+    if heartbeat:
+        hb.start()
     t0 = time.monotonic()
-    how, state = (start_refresh_subprocess if subprocess_mode else start_refresh)(win)
-    watcher.start()
-    ok = wait_until(lambda: watcher.done_at is not None and "done_gui" in state, TIMEOUT)
-    spin(1.0)  # the list reload that follows the refresh
-    ticks = hb.stop()
-    watcher.stop = True
-    gaps = Heartbeat.gaps_ms(ticks)
+    pane.refresh()  # the « Actualiser » button
+
+    def loaded_after() -> float | None:
+        loads = state.get("loads", [])
+        return (
+            loads[loads_at_finish[0]]
+            if "finished" in state and len(loads) > loads_at_finish[0]
+            else None
+        )
+
+    def changed() -> bool:
+        results = getattr(state.get("report"), "results", None) or []
+        return any(r.new or r.updated for r in results)
+
+    # the end: the list reloaded and painted; when nothing changed the pane leaves the list
+    # alone, and the end is refreshFinished
+    ok = wait_until(lambda: "finished" in state and (not changed() or loaded_after()), TIMEOUT)
+    loaded = loaded_after() if changed() else None
+    if loaded is not None:
+        wait_until(lambda: any(p > loaded for p in watch.painted), 5)
+        shown = next((p for p in watch.painted if p > loaded), None)
+    else:
+        shown = state.get("finished")
+    spin(1.0)
+    ticks = hb.stop() if heartbeat else [t0, t0]
+    reaped = reap_orphans()
+    cpu = {"window": cpu_self() - c_self, "children": cpu_children() - c_kids}
+    pane.refreshFinished.disconnect(finished)
+    gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False)]
     worst = sorted(range(len(gaps)), key=gaps.__getitem__)[-5:]
-    out = {
-        "how": how,
+    report = state.get("report")
+    results = getattr(report, "results", []) or []
+    return {
         "completed": ok,
-        "refresh_s": (watcher.done_at - t0) if watcher.done_at else None,
-        "max_gap_ms": max(gaps),
-        "p99_gap_ms": sorted(gaps)[int(len(gaps) * 0.99)],
+        "finished_s": state["finished"] - t0 if "finished" in state else None,
+        "loaded_s": loaded - t0 if loaded else None,
+        "shown_s": shown - t0 if shown else None,
+        "heartbeat": heartbeat,
+        "max_gap_ms": max(gaps) if heartbeat else None,
+        "worst_gaps_ms": [round(gaps[i], 1) for i in worst],
         "worst_at_s": [round(ticks[i] - t0, 3) for i in worst],
-        "worst_ms": [round(gaps[i], 1) for i in worst],
-        "idle_max_gap_ms": max(idle),
-        "ticks": len(gaps),
-        "gui_state": {k: (v - t0 if isinstance(v, float) else v) for k, v in state.items()},
+        "cpu_s": cpu,
+        "orphans_reaped": reaped,
+        "new": getattr(report, "new", None),
+        "app_bytes": getattr(report, "bytes", None),
+        "statuses": sorted({r.status for r in results}),
+        "errors": [f"{r.source}: {r.error}" for r in results if r.error][:5],
+        "top_before": top_before,
+        "top_after": model.article(0).title if model.rowCount() else None,
+        "status_text": pane.status.text(),
     }
-    print(json.dumps(out), flush=True)
+
+
+def cmd_refresh(n: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    app = QApplication.instance() or QApplication(["maliradio"])  # noqa: F841
+    win = open_window()
+    print(json.dumps({"ready": True, "rows": win.news.article_count()}), flush=True)
+    for i in range(n):
+        if i:
+            sys.stdin.readline()  # the bench has changed the servers
+        print(json.dumps(one_refresh(win, "--no-heartbeat" not in sys.argv)), flush=True)
     os._exit(0)
 
 
-def cmd_rss(station_id: str) -> None:
+def cmd_tv(station_id: str, seconds: float) -> None:
     from maliradio.playback.engine import State
 
     app = QApplication.instance() or QApplication(["maliradio"])  # noqa: F841
-    before = _common.vm_status()
+    t_start = time.monotonic()
     win = open_window()
-    shown = _common.vm_status()
+    refreshes: list[dict] = []
+    win.news.refreshFinished.connect(
+        lambda r: refreshes.append(
+            {"at_s": time.monotonic() - t_start, "new": getattr(r, "new", None)}
+        )
+    )
     st = win.catalog.get(station_id)
     if st is None:
         raise RuntimeError(f"station {station_id} not in the catalogue")
     win.play_station(st)
-    if not wait_until(lambda: win.engine.status.state is State.PLAYING, 20):
+    if not wait_until(lambda: win.engine.status.state is State.PLAYING, 60):
         raise RuntimeError(f"not playing: {win.engine.status}")
-    spin(3.0)
-    playing = _common.vm_status()
-    print(json.dumps({"state": win.engine.status.state.value, "before_window": before,
-                      "window_shown": shown, "playing": playing,
-                      "news_widget": type(win.news).__name__}), flush=True)  # fmt: skip
-    os._exit(0)
-
-
-def cmd_rss_baseline(url: str) -> None:
-    """Context: a bare QMainWindow plus a minimal python-vlc player on the same stream."""
-    import vlc
-    from PySide6.QtWidgets import QMainWindow
-
-    app = QApplication.instance() or QApplication(["bare"])  # noqa: F841
-    win = QMainWindow()
-    win.resize(1280, 760)
-    win.show()
-    spin(0.5)
-    inst = vlc.Instance("--aout=dummy --vout=dummy")
-    player = inst.media_player_new()
-    player.set_media(inst.media_new(url))
-    player.play()
-    if not wait_until(lambda: player.get_state() == vlc.State.Playing, 20):
-        raise RuntimeError("baseline not playing")
-    spin(3.0)
-    print(json.dumps({"playing": _common.vm_status()}), flush=True)
+    print(json.dumps({"playing_at_s": time.monotonic() - t_start}), flush=True)
+    spin(seconds)
+    print(json.dumps({"state": win.engine.status.state.value, "refreshes": refreshes,
+                      "refreshing": win.news.is_refreshing()}), flush=True)  # fmt: skip
     os._exit(0)
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "stall":
-        cmd_stall(sys.argv[2].split(","), subprocess_mode="--subprocess" in sys.argv)
-    elif sys.argv[1] == "rss-baseline":
-        cmd_rss_baseline(sys.argv[2])
-    elif sys.argv[1] == "rss":
-        cmd_rss(sys.argv[2])
+    if sys.argv[1] == "refresh":
+        cmd_refresh(int(sys.argv[2]))
+    elif sys.argv[1] == "tv":
+        cmd_tv(sys.argv[2], float(sys.argv[3]))
     else:
         raise SystemExit(f"unknown command {sys.argv[1]}")

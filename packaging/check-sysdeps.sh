@@ -1,14 +1,19 @@
 #!/bin/sh
 # Checks the system packages maliradio needs: `check-sysdeps.sh run` (the default) for the app,
 # `check-sysdeps.sh test` for the tests as well, `check-sysdeps.sh package` for `make package
-# package-test` too. Installs them when run as root with apt-get
-# (as in CI); otherwise names the exact command to run.
+# package-test` too, `check-sysdeps.sh bench` for `make bench`. Installs them when run as root
+# with apt-get (as in CI); otherwise names the exact command to run.
 # what the app needs to run (libVLC 3 and its plugins, the X/EGL libraries Qt loads)
 PKGS="libvlc5 vlc-plugin-base vlc-plugin-video-output libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0"
 # what the tests add: ffmpeg makes the test streams, Xvfb is the real X server of the video
 # embedding test, openssl makes the HTTPS test certificate, minisign signs test catalogues
-if [ "${1:-run}" = test ] || [ "${1:-run}" = package ]; then
+if [ "${1:-run}" = test ] || [ "${1:-run}" = package ] || [ "${1:-run}" = bench ]; then
     PKGS="$PKGS ffmpeg xvfb openssl minisign"
+fi
+# what `make bench` adds: a PulseAudio daemon and its tools (null sinks, parec), mpv and curl
+# (the players and the network the app is compared with), libVLC's PulseAudio output
+if [ "${1:-run}" = bench ]; then
+    PKGS="$PKGS pulseaudio pulseaudio-utils mpv curl vlc-plugin-base"
 fi
 # what the packages add: objdump for PyInstaller, dpkg-shlibdeps for the .deb's Depends, the
 # .desktop and AppStream validators, mmdebstrap for the clean Debian roots of package-test
