@@ -148,3 +148,42 @@ def test_a_station_that_stopped_answering_is_greyed_not_hidden(qtbot) -> None:
     assert old.foreground(0).color() == grey
     assert alive.text(0) == "Radio Vivante"
     assert alive.foreground(0).color() != grey
+
+
+def test_the_data_saver_takes_the_lightest_stream_that_is_not_failing(tmp_path):
+    from maliradio.catalog.health import order_streams
+    from maliradio.catalog.models import Station, StreamRef
+    from maliradio.catalog.stations import Catalog
+
+    user = tmp_path / "stations.json"
+    user.write_text(
+        '{"stations": [{"id": "r", "name": "R", "country": "ML", "kind": "radio", "streams": ['
+        '{"url": "http://r.example/hd", "bitrate": 128},'
+        '{"url": "http://r.example/low", "bitrate": 32},'
+        '{"url": "http://r.example/mid", "bitrate": 64},'
+        '{"url": "http://r.example/unknown"}]}]}',
+        encoding="utf-8",
+    )
+    st = Catalog.load(user=user).get("r")
+    assert st is not None and [s.bitrate for s in st.streams] == [128, 32, 64, None]
+    plain = order_streams(st, history={})
+    assert [s.url.rsplit("/", 1)[1] for s in plain.streams] == ["hd", "low", "mid", "unknown"]
+    saver = order_streams(st, history={}, data_saver=True)
+    assert [s.url.rsplit("/", 1)[1] for s in saver.streams] == ["low", "mid", "hd", "unknown"]
+    bad = Station(id="b", name="B", country="ML", kind="radio",
+                  streams=[StreamRef("http://b.example/a", bitrate=0)])  # fmt: skip
+    assert bad.streams[0].to_record() == {"url": "http://b.example/a"}
+
+
+def test_a_bitrate_that_is_not_a_number_is_refused(tmp_path):
+    from maliradio.catalog.stations import Catalog
+
+    user = tmp_path / "stations.json"
+    user.write_text(
+        '{"stations": [{"id": "r", "name": "R", "country": "ML", "kind": "radio", "streams": ['
+        '{"url": "http://r.example/a", "bitrate": "128k"}, "http://r.example/b"]}]}',
+        encoding="utf-8",
+    )
+    cat = Catalog.load(user=user)
+    assert [s.url for s in cat.get("r").streams] == ["http://r.example/b"]
+    assert any("bitrate" in str(e) for e in cat.errors)

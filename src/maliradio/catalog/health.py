@@ -237,24 +237,28 @@ def record_later(outcomes: Iterable[Outcome], path: Path | None = None) -> Futur
 # -- using it ---------------------------------------------------------------------------------
 
 
-def order_streams(station: Station, history: History | None = None) -> Station:
+def order_streams(
+    station: Station, history: History | None = None, data_saver: bool = False
+) -> Station:
     """`station` with its streams best first; the same object when the order does not change.
 
     Streams whose last attempt worked come first (the most recent success first), then those
     never tried (in the catalogue's order), then those failing now (the ones that failed
-    longest ago first: they had the most time to come back)."""
+    longest ago first: they had the most time to come back). With `data_saver`, the lowest
+    bitrate the catalogue names comes first among those not failing."""
     if len(station.streams) < 2:
         return station
     history = load() if history is None else history
 
-    def key(item: tuple[int, Any]) -> tuple[int, float, int]:
+    def key(item: tuple[int, Any]) -> tuple[int, float, float, int]:
         index, stream = item
         h = history.get(stream.url)
+        cost = float(stream.bitrate or 1 << 30) if data_saver else 0.0
         if h is None or (h.ok is None and h.fail is None):
-            return (1, 0.0, index)
+            return (0 if data_saver else 1, cost, 0.0, index)
         if not h.failing:
-            return (0, -(h.ok or 0.0), index)
-        return (2, h.fail or 0.0, index)
+            return (0, cost, -(h.ok or 0.0), index)
+        return (2, 0.0, h.fail or 0.0, index)
 
     ordered = [s for _i, s in sorted(enumerate(station.streams), key=key)]
     if ordered == station.streams:

@@ -51,6 +51,7 @@ class StreamRef:
     # extra libVLC media options, e.g. ":network-caching=2000" (always with a leading ':')
     options: tuple[str, ...] = ()
     title: str | None = None  # playlist entry title, if any
+    bitrate: int | None = None  # kbit/s, when the catalogue says (the data saver takes the least)
 
     def to_record(self) -> dict[str, Any]:
         """The stream as stored in stations.json: only the fields that are set."""
@@ -63,6 +64,8 @@ class StreamRef:
             rec["options"] = list(self.options)
         if self.title:
             rec["title"] = self.title
+        if self.bitrate:
+            rec["bitrate"] = self.bitrate
         return rec
 
 

@@ -227,12 +227,18 @@ def _check_stream(value: Any) -> StreamRef:
             f"« options » : option libVLC non autorisée ({', '.join(refused)[:120]}) ; "
             "seules " + ", ".join(ALLOWED_NAMES) + " sont acceptées"
         )
+    bitrate = value.get("bitrate")
+    if bitrate is not None and (
+        not isinstance(bitrate, int) or isinstance(bitrate, bool) or not 1 <= bitrate <= 20_000
+    ):
+        raise ValueError(f"« bitrate » : débit en kbit/s attendu (1 à 20000), pas {bitrate!r}")
     return StreamRef(
         url,
         user_agent=texts["user_agent"],
         referrer=texts["referrer"],
         options=safe_options(options),
         title=texts["title"],
+        bitrate=bitrate,
     )
 
 

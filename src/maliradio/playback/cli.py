@@ -153,7 +153,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     engine.usageReported.connect(on_usage)
     _plays = health.PlayRecorder(engine, write=health.record)  # what worked, for next time
     if station is not None:
-        engine.play_station(health.order_streams(station))  # the address that worked last first
+        # the address that worked last first (the lightest with the data saver)
+        engine.play_station(health.order_streams(station, data_saver=engine.data_saver))
     else:
         engine.play_url(source)
     if args.duration is not None:
@@ -191,6 +192,7 @@ def cmd_record(args: argparse.Namespace) -> int:
 
     from PySide6.QtCore import QCoreApplication, QTimer
 
+    from maliradio.catalog import health
     from maliradio.catalog.models import Station, StreamRef
     from maliradio.playback import recording
     from maliradio.playback.bootstrap import LibVlcMissing
@@ -249,7 +251,7 @@ def cmd_record(args: argparse.Namespace) -> int:
             QTimer.singleShot(0, app.quit)
 
     engine.statusChanged.connect(on_status)
-    QTimer.singleShot(int(delay * 1000), lambda: engine.play_station(station))
+    QTimer.singleShot(int(delay * 1000), lambda: engine.play_station(health.order_streams(station)))
     signal.signal(signal.SIGINT, lambda *_: app.quit())
     signal.signal(signal.SIGTERM, lambda *_: app.quit())
     wake = QTimer()
