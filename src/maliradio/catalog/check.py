@@ -156,15 +156,15 @@ def _failure(exc: Exception) -> _Found:
     stream (not-audio), anything else (error)."""
     message = str(exc)
     cause = exc.__cause__
-    http = re.search(r"\berreur (\d{3})\b", message)  # net.py words every HTTP error this way
+    http = getattr(exc, "status", None)
     if isinstance(cause, TimeoutError):
         return _Found("timeout", message)
     if isinstance(cause, ssl.SSLError | ssl.CertificateError):
         return _Found("error", message)
     if isinstance(cause, ConnectionRefusedError | socket.gaierror):
         return _Found("dead", message)
-    if http is not None:
-        return _Found("dead", message, http=int(http.group(1)))
+    if isinstance(http, int):
+        return _Found("dead", message, http=http)
     if "page web" in message or "aucun flux" in message:
         return _Found("not-audio", message, http=200)
     return _Found("error", message)

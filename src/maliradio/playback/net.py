@@ -19,7 +19,12 @@ MAX_REDIRECTS = 5
 
 
 class StreamError(Exception):
-    """A failure to open a stream, with a French message for the user."""
+    """A failure to open a stream, with a French message for the user; `status`: the HTTP
+    status the server answered, when it answered with an error."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass
@@ -141,7 +146,7 @@ def open_stream(
             continue
         if status >= 400:
             sock.close()
-            raise StreamError(_status_message(status))
+            raise StreamError(_status_message(status), status=status)
         return Response(
             url=url, status=status, headers=headers, sock=sock, head=head, head_bytes=head_bytes
         )
