@@ -36,6 +36,21 @@ log = logging.getLogger("maliradio.player")
 Callback = Callable[..., None]  # a libVLC event callback (kept alive while attached)
 
 
+def _loopback_without_proxy() -> None:
+    """libVLC reads only this computer's relay and HLS gateway over HTTP, but follows the
+    proxy settings of the environment (http_proxy): without an exception for loopback, a
+    listener behind a proxy would have libVLC ask the proxy for 127.0.0.1, and hear nothing."""
+    import os
+
+    if not any(os.environ.get(k) for k in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")):
+        return
+    for key in ("no_proxy", "NO_PROXY"):
+        current = [h.strip() for h in os.environ.get(key, "").split(",") if h.strip()]
+        missing = [h for h in ("127.0.0.1", "localhost", "::1") if h not in current]
+        if missing:
+            os.environ[key] = ",".join(current + missing)
+
+
 def recording_dir(video: bool) -> Path:
     from maliradio import paths
 
@@ -582,6 +597,7 @@ class PlayerEngine(QObject):
     def _play_mrl(self, mrl: str, ref: StreamRef, relayed: bool) -> None:
         """libVLC on `mrl`; `relayed`: the app opens the station's server itself (ICY relay,
         HLS gateway), so the station's HTTP headers are its business, not libVLC's."""
+        _loopback_without_proxy()  # (the proxy settings may have changed since the start)
         media = self.instance.media_new(mrl)
         # what came from a playlist or a catalogue: only allowed options, and without the
         # trusted flag, so that libVLC applies its own rules for untrusted input as well

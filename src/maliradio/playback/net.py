@@ -71,14 +71,26 @@ class Response:
                 pass
 
 
-def _connect(url: str, timeout: float) -> socket.socket:
+def _connect(url: str, timeout: float) -> tuple[socket.socket, dict[str, str] | None]:
+    """A socket ready for the request of `url`, and the proxy's headers when a plain-HTTP
+    request goes to the proxy (None: the request goes to the server itself). HTTPS goes through
+    the proxy in a tunnel. The TLS context and the proxies are the app's (`maliradio.net`)."""
+    from maliradio import net
+
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise StreamError(f"Adresse non prise en charge : {url}")
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
+    proxy = net.proxy_for(url)
+    proxy_headers: dict[str, str] | None = None
+    target = (host, port)
+    if proxy is not None:
+        address, proxy_headers = net.proxy_credentials(proxy)
+        p = urlsplit(address)
+        target = (p.hostname or "", p.port or 8080)
     try:
-        sock = socket.create_connection((host, port), timeout=timeout)
+        sock = socket.create_connection(target, timeout=timeout)
     except socket.gaierror as exc:
         raise StreamError(f"Serveur introuvable : {host} (pas de réseau ?)") from exc
     except TimeoutError as exc:
@@ -91,12 +103,26 @@ def _connect(url: str, timeout: float) -> socket.socket:
         raise StreamError(f"Connexion impossible à {host} : {exc.strerror or exc}") from exc
     if parts.scheme == "https":
         try:
-            ctx = ssl.create_default_context()
-            sock = ctx.wrap_socket(sock, server_hostname=host)
-        except (ssl.SSLError, OSError) as exc:
+            if proxy_headers is not None:
+                _tunnel(sock, host, port, proxy_headers)
+                proxy_headers = None
+            sock = net.tls_context().wrap_socket(sock, server_hostname=host)
+        except (ssl.SSLError, OSError, StreamError) as exc:
             sock.close()
+            if isinstance(exc, StreamError):
+                raise
             raise StreamError(f"Connexion sécurisée impossible à {host} : {exc}") from exc
-    return sock
+    return sock, proxy_headers
+
+
+def _tunnel(sock: socket.socket, host: str, port: int, headers: dict[str, str]) -> None:
+    """CONNECT through the proxy `sock` is connected to."""
+    lines = [f"CONNECT {host}:{port} HTTP/1.1", f"Host: {host}:{port}"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace"))
+    status, _headers, _head, _size = _read_head(sock)
+    if status != 200:
+        raise StreamError(f"Le proxy refuse la connexion à {host} (erreur {status})", status)
 
 
 def open_stream(
@@ -110,13 +136,15 @@ def open_stream(
     """GET `url` (following redirects) and return once the headers are read."""
     for _ in range(MAX_REDIRECTS + 1):
         parts = urlsplit(url)
-        sock = _connect(url, timeout)
+        sock, proxy_headers = _connect(url, timeout)
         path = parts.path or "/"
         if parts.query:
             path += "?" + parts.query
         host = parts.hostname or ""
         if parts.port:
             host += f":{parts.port}"
+        if proxy_headers is not None:  # through a proxy: the whole address
+            path = f"{parts.scheme}://{host}{path}"
         lines = [
             f"GET {path} HTTP/1.0",
             f"Host: {host}",
@@ -128,6 +156,7 @@ def open_stream(
             lines.append("Icy-MetaData: 1")
         if referrer:
             lines.append(f"Referer: {referrer}")
+        lines += [f"{k}: {v}" for k, v in (proxy_headers or {}).items()]
         try:
             sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace"))
             status, headers, head, head_bytes = _read_head(sock)
