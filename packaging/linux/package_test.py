@@ -186,8 +186,9 @@ def check_suite(suite: str, deb: Path, cache: Path, icecast, feeds, version: str
             f"apt-get -q -y --no-install-recommends install ./tmp/{deb.name}", timeout=1200
         ).stdout
         timings["install_s"] = time.monotonic() - t
-        newly = [ln for ln in out.splitlines() if "newly installed" in ln]
-        print("    " + (newly[0] if newly else "?"))
+        for line in out.splitlines():  # how many packages, how much to download and to store
+            if "newly installed" in line or line.startswith(("Need to get", "After this")):
+                print(f"    {line}")
         if root.sh("command -v Xvfb", check=False).returncode == 0:
             raise Failed("Xvfb is in the root before the test installs it")
 
@@ -251,12 +252,18 @@ def check_suite(suite: str, deb: Path, cache: Path, icecast, feeds, version: str
         if before:
             raise Failed(f"articles before the window's refresh: {before}")
 
-        step(f"{NAMES[suite]}: apt-get install xvfb xauth (for the window test only)")
-        root.sh("apt-get -q -y --no-install-recommends install xvfb xauth", timeout=900)
+        step(f"{NAMES[suite]}: apt-get install xvfb (for the window test only)")
+        root.sh("apt-get -q -y --no-install-recommends install xvfb", timeout=900)
         step(f"{NAMES[suite]}: the window under Xvfb for {WINDOW_SECONDS} s")
+        # Xvfb picks a free display itself (-displayfd): the chroot shares the host's network,
+        # hence its abstract X sockets, and the host may run an Xvfb of its own
         proc = root.sh(
-            "xvfb-run -a -s '-screen 0 1280x800x24' "
-            f"timeout -s TERM -k 10 {WINDOW_SECONDS} maliradio; echo \"exit=$?\"",
+            "Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>/tmp/display "
+            ">/tmp/xvfb.log 2>&1 & xvfb=$!; "
+            "for i in $(seq 100); do [ -s /tmp/display ] && break; sleep 0.1; done; "
+            "export DISPLAY=:$(cat /tmp/display); "
+            f"timeout -s TERM -k 10 {WINDOW_SECONDS} maliradio; rc=$?; "
+            'kill $xvfb; wait $xvfb; echo "exit=$rc"',
             check=False, timeout=120,
             env={"MALIRADIO_VLC_ARGS": "--aout=dummy"},
         )  # fmt: skip
@@ -329,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             print("no dist/maliradio_*.deb: run `make package` first", file=sys.stderr)
             return 2
         deb = debs[-1]
-    version = deb.name.split("_")[1]
+    version = run(["dpkg-deb", "--field", str(deb), "Version"]).stdout.strip()
     args.cache.mkdir(parents=True, exist_ok=True)
     step(f"testing {deb.name} ({deb.stat().st_size / 1e6:.1f} MB) on "
          f"{', '.join(NAMES[s] for s in args.suites)}")  # fmt: skip
