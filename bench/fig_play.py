@@ -271,6 +271,14 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
+def _cmd(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode(errors="replace")[-90:]
+    except OSError:
+        return "?"
+
+
 def pss(bench, net) -> None:
     """The window with the 10,000 articles of the 20 sources, a TV station (HLS through the
     link, real audio to a null sink, real video on Xvfb) playing 60 s, the startup automatic
@@ -292,6 +300,7 @@ def pss(bench, net) -> None:
                              str(seconds)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=err, text=True)  # fmt: skip
     samples: list[tuple[float, int, int]] = []  # (s, kB, processes)
+    at_peak: list = []
     lines: list[dict] = []
     reader = threading.Thread(
         target=lambda: [lines.append(json.loads(ln)) for ln in proc.stdout if ln.startswith("{")],
@@ -301,7 +310,10 @@ def pss(bench, net) -> None:
     t0 = time.monotonic()
     while proc.poll() is None and time.monotonic() - t0 < seconds + 90:
         pids = _tree(proc.pid)
-        samples.append((round(time.monotonic() - t0, 1), sum(_pss_kb(p) for p in pids), len(pids)))
+        each = [(p, _pss_kb(p)) for p in pids]
+        samples.append((round(time.monotonic() - t0, 1), sum(kb for _p, kb in each), len(pids)))
+        if samples[-1][1] >= max(s[1] for s in samples):
+            at_peak = [(_cmd(p), kb) for p, kb in each]
         time.sleep(1.0)
     if proc.poll() is None:
         proc.kill()
@@ -318,12 +330,19 @@ def pss(bench, net) -> None:
     peak = max(during, key=lambda s: s[1])
     bench.figures["pss_playing_mb"] = peak[1] * 1024 / 1e6
     refreshes = end.get("refreshes", [])
-    bench.details["pss"] = {"samples_s_kb_procs": samples, "playing_at_s": playing, "end": end}
+    bench.details["pss"] = {
+        "samples_s_kb_procs": samples,
+        "playing_at_s": playing,
+        "end": end,
+        "processes_at_peak_kb": at_peak,
+    }
     bench.context(
         "pss_playing_mb",
         f"max of {len(during)} samples from PLAYING ({playing:.1f} s after start) "
         f"over {seconds} s; "
         f"at the peak {peak[2]} processes; automatic refreshes ended at "
         f"{[round(r['at_s'], 1) for r in refreshes]} s (new {[r['new'] for r in refreshes]}); "
-        f"at PLAYING {next((s[1] for s in during), 0) / 1000:.0f} MB",
+        f"at PLAYING {next((s[1] for s in during), 0) * 1024 / 1e6:.0f} MB; at the peak "
+        + ", ".join(f"{kb * 1024 / 1e6:.0f}" for _c, kb in at_peak)
+        + " MB by process",
     )

@@ -311,9 +311,16 @@ class Link:
             if sock is not None:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         opened = accepted + self.rtt  # the handshake: nothing passes before
+
+        def abort() -> None:  # one side is gone for good: so is the other
+            _abort(c_writer)
+            _abort(s_writer)
+
         pumps = [
-            asyncio.ensure_future(self._pump(c_reader, s_writer, self.up, st, "up", opened)),
-            asyncio.ensure_future(self._pump(s_reader, c_writer, self.down, st, "down", opened)),
+            asyncio.ensure_future(self._pump(c_reader, s_writer, self.up, st, "up", opened, abort)),
+            asyncio.ensure_future(
+                self._pump(s_reader, c_writer, self.down, st, "down", opened, abort)
+            ),
         ]
         try:
             done, pending = await asyncio.wait(pumps, return_when=asyncio.FIRST_EXCEPTION)
@@ -339,6 +346,7 @@ class Link:
         st: ConnStats,
         attr: str,
         opened: float,
+        abort,
     ) -> None:
         """Read from one side, hand the bytes to the link, deliver what arrives."""
         flow = _Flow(st, attr)
@@ -357,8 +365,13 @@ class Link:
                         with contextlib.suppress(OSError):
                             writer.write_eof()
                     return
-                writer.write(data)
-                await writer.drain()
+                try:
+                    writer.write(data)
+                    await writer.drain()
+                except (ConnectionError, OSError):
+                    abort()  # the reader of the other side then ends as well
+                    room.set()
+                    return
                 in_flight[0] -= len(data)
                 if in_flight[0] < self.window:
                     room.set()

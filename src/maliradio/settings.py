@@ -13,6 +13,9 @@ from maliradio.util import atomic_write_json
 
 log = logging.getLogger("maliradio.settings")
 
+# the interface languages (the source language, French, and the translations in the .ts files)
+LANGUAGES = ("", "fr", "en")
+
 
 @dataclass
 class Settings:
@@ -25,6 +28,11 @@ class Settings:
     news_fetch_full_articles: bool = True
     # the signed station catalogue on the project's site, fetched once a day (catalog/published.py)
     catalogue_url: str = "https://maliradio.org/catalogue/stations.json"
+    # closing the window while something plays keeps it playing in the tray (where there is one)
+    close_to_tray: bool = True
+    tray_notice_shown: bool = False  # the one-time "still playing in the tray" notice
+    notify_titles: bool = False  # a tray notification when the title changes
+    language: str = ""  # "" = the system's; else one of LANGUAGES
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -56,6 +64,7 @@ class Settings:
                 or (isinstance(default, list) and isinstance(value, list))
                 or (f.name == "last_station" and (value is None or isinstance(value, str)))
                 or (f.name == "catalogue_url" and str(value).startswith(("https://", "http://")))
+                or (f.name == "language" and value in LANGUAGES)
             )
             if ok:
                 setattr(s, f.name, value)

@@ -110,6 +110,7 @@ class StationList(QWidget):
         self._stations: list[Station] = []
         self._favourites: set[str] = set()
         self._logos: dict[str, QIcon] = {}
+        self._current: str | None = None  # the station playing, shown in bold
         self._asked: set[str] = set()
         self.filter.textChanged.connect(self._apply_filter)
         self.tree.itemActivated.connect(self._activated)
@@ -121,6 +122,39 @@ class StationList(QWidget):
         self._stations = list(stations)
         self._favourites = set(favourites)
         self._rebuild()
+
+    def set_current(self, station_id: str | None) -> None:
+        """Mark the station playing (bold, and said by screen readers)."""
+        if station_id == self._current:
+            return
+        old, self._current = self._current, station_id
+        for sid in (old, station_id):
+            item = self.station_item(sid) if sid else None
+            if item is not None:
+                self._mark_current(item)
+
+    def current(self) -> str | None:
+        return self._current
+
+    def _mark_current(self, item: QTreeWidgetItem) -> None:
+        on = item.data(0, ROLE_ID) == self._current
+        f = item.font(0)
+        f.setBold(on)
+        item.setFont(0, f)
+        playing = self.tr("en cours de lecture") if on else ""
+        item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, playing)
+
+    def ordered(self) -> list[Station]:
+        """The stations in the order the list shows them."""
+        by_id = {s.id: s for s in self._stations}
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                st = by_id.get(group.child(j).data(0, ROLE_ID))
+                if st is not None:
+                    out.append(st)
+        return out
 
     def station_item(self, station_id: str) -> QTreeWidgetItem | None:
         for i in range(self.tree.topLevelItemCount()):
@@ -180,6 +214,8 @@ class StationList(QWidget):
             item.setForeground(0, self.palette().placeholderText())
         if st.logo and st.id not in self._logos:
             self._load_logo(st)
+        if st.id == self._current:
+            self._mark_current(item)
         return item
 
     def _load_logo(self, st: Station) -> None:
