@@ -8,7 +8,7 @@ PKGS="libvlc5 vlc-plugin-base vlc-plugin-video-output libegl1 libgl1 libxkbcommo
 # what the tests add: ffmpeg makes the test streams, Xvfb is the real X server of the video
 # embedding test, openssl makes the HTTPS test certificate, minisign signs test catalogues
 if [ "${1:-run}" = test ] || [ "${1:-run}" = package ] || [ "${1:-run}" = bench ]; then
-    PKGS="$PKGS ffmpeg xvfb openssl minisign"
+    PKGS="$PKGS ffmpeg xvfb openssl minisign dbus-daemon dbus-bin playerctl"
 fi
 # what `make bench` adds: a PulseAudio daemon and its tools (null sinks, parec), mpv and curl
 # (the players and the network the app is compared with), libVLC's PulseAudio output

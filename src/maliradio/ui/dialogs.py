@@ -1,7 +1,8 @@
-"""Dialogs: add or edit one of the user's own stations."""
+"""Dialogs: add or edit one of the user's own stations; the sleep timer's time of day."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QTimeEdit,
     QWidget,
 )
 
@@ -23,12 +25,16 @@ class StationDialog(QDialog):
             self.tr("Modifier la station") if station else self.tr("Ajouter une station")
         )
         self.name = QLineEdit(self)
+        self.name.setAccessibleName(self.tr("Nom"))
         self.url = QLineEdit(self)
+        self.url.setAccessibleName(self.tr("Adresse du flux"))
         self.url.setPlaceholderText("https://…")
         self.kind = QComboBox(self)
+        self.kind.setAccessibleName(self.tr("Type"))
         self.kind.addItem(self.tr("Radio"), "radio")
         self.kind.addItem(self.tr("Télévision"), "tv")
         self.country = QComboBox(self)
+        self.country.setAccessibleName(self.tr("Pays"))
         for code in ("ML", "BF", "NE", "INT"):
             self.country.addItem(country_label(code), code)
         self.error = QLabel(self)
@@ -64,3 +70,25 @@ class StationDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
+
+
+class SleepAtDialog(QDialog):
+    """The sleep timer at a time of day (today, or tomorrow if that time has passed)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Arrêter la lecture à…"))
+        self.when = QTimeEdit(QTime.currentTime().addSecs(3600), self)
+        self.when.setDisplayFormat("HH:mm")
+        self.when.setAccessibleName(self.tr("Heure d'arrêt"))
+        form = QFormLayout(self)
+        form.addRow(self.tr("Arrêter la lecture à :"), self.when)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def time(self) -> QTime:
+        return self.when.time()

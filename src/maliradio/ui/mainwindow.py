@@ -4,13 +4,15 @@ and the news on the right."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -27,7 +29,8 @@ from maliradio.ui.card import StationCard
 from maliradio.ui.dialogs import StationDialog
 from maliradio.ui.icons import icon
 from maliradio.ui.playerbar import PlayerBar
-from maliradio.ui.stations import StationList
+from maliradio.ui.sleeptimer import SleepTimer, sleep_menu
+from maliradio.ui.stations import StationList, logo_path
 from maliradio.ui.tasks import TaskQueue, run_task
 from maliradio.ui.video import VideoArea
 
@@ -44,8 +47,21 @@ def _load_startup():
     return Settings.load(), Catalog.load()
 
 
+ACTIVE = (State.CONNECTING, State.BUFFERING, State.PLAYING, State.RECONNECTING)
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, engine_factory=None) -> None:
+    """Also the player the desktop drives (tray, MPRIS, media keys, another instance): its
+    signals exist before libVLC is loaded, and its methods are the ones they call."""
+
+    statusChanged = Signal(object)  # Status
+    titleChanged = Signal(str)
+    volumeChanged = Signal(int)
+    stationsChanged = Signal()  # the catalogue or the favourites changed
+
+    def __init__(self, engine_factory=None, desktop: bool | str = True) -> None:
+        """`desktop`: the tray, MPRIS and sleep inhibition (False: none; a D-Bus address:
+        on that session bus instead of the user's)."""
         super().__init__()
         self.setWindowTitle("maliradio")
         self.setWindowIcon(icon("maliradio"))
@@ -60,6 +76,10 @@ class MainWindow(QMainWindow):
         # so that an early click never writes the defaults over the user's file
         self._early_changes: dict[str, object] = {}
         self._settings_queue = TaskQueue("settings", self)  # saves land in the order asked
+        self._quitting = False
+        self._want_desktop = desktop
+        self.desktop = None  # DesktopIntegration, made after the first paint
+        self.sleep = SleepTimer(self)
 
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
@@ -108,6 +128,10 @@ class MainWindow(QMainWindow):
         self.bar.playStopClicked.connect(self.toggle_play)
         self.bar.retryClicked.connect(self._retry)
         self.bar.volumeChanged.connect(self._volume_changed)
+        self.bar.sleepCancelClicked.connect(self.sleep.cancel)
+        self.sleep.remainingChanged.connect(self.bar.set_sleep_remaining)
+        self.sleep.fade.connect(self._sleep_fade)
+        self.sleep.expired.connect(self._sleep_expired)
         self.bar.muteToggled.connect(self._mute_toggled)
         self.video.fullscreenToggled.connect(self._fullscreen)
 
@@ -128,6 +152,11 @@ class MainWindow(QMainWindow):
         self._painted = True
         self._make_news_pane()
         self._start_engine()
+        if self._want_desktop:
+            from maliradio.ui.desktop import DesktopIntegration
+
+            address = self._want_desktop if isinstance(self._want_desktop, str) else None
+            self.desktop = DesktopIntegration(self, address)
 
     def _make_news_pane(self) -> None:
         from maliradio.ui.news_pane import NewsPane
@@ -146,7 +175,7 @@ class MainWindow(QMainWindow):
         m_file.addAction(a_add)
         a_quit = QAction(self.tr("Quitter"), self)
         a_quit.setShortcut(QKeySequence.StandardKey.Quit)
-        a_quit.triggered.connect(self.close)
+        a_quit.triggered.connect(self.quit)
         m_file.addAction(a_quit)
         m_play = mb.addMenu(self.tr("&Lecture"))
         self.a_play = QAction(self.tr("Lecture / arrêt"), self)
@@ -165,6 +194,7 @@ class MainWindow(QMainWindow):
         a_esc.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         a_esc.triggered.connect(lambda: self._fullscreen(False))
         self.addAction(a_esc)
+        m_play.addMenu(self.sleep_menu(m_play))
         m_play.addSeparator()
         self.a_resume = QAction(self.tr("Reprendre la dernière station au démarrage"), self)
         self.a_resume.setCheckable(True)
@@ -194,7 +224,7 @@ class MainWindow(QMainWindow):
             return
         self.engine.statusChanged.connect(self._on_status)
         self._plays = health.PlayRecorder(self.engine)  # learns which address of a station works
-        self.engine.titleChanged.connect(self.bar.set_title)
+        self.engine.titleChanged.connect(self._on_title)
         self.engine.set_volume(self.settings.volume)
         self.engine.set_muted(self.settings.muted)
         self._maybe_resume()
@@ -260,6 +290,7 @@ class MainWindow(QMainWindow):
     def _show_stations(self) -> None:
         if self.catalog is not None:
             self.stations.set_stations(self.catalog.stations, set(self.settings.favourites))
+            self.stationsChanged.emit()
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
@@ -320,13 +351,132 @@ class MainWindow(QMainWindow):
 
     def _on_status(self, st: Status) -> None:
         self.bar.set_status(st)
+        self.stations.set_current(st.station_id if st.state in ACTIVE else None)
         if st.state in (State.STOPPED, State.ERROR) and self.isFullScreen():
             self._fullscreen(False)
+        if st.state not in ACTIVE and self.sleep.is_active():
+            self.sleep.cancel()  # nothing left to put to sleep
+        self.statusChanged.emit(st)
+
+    def _on_title(self, title: str) -> None:
+        self.bar.set_title(title)
+        self.titleChanged.emit(title)
+
+    # ---- the player the desktop drives (tray, MPRIS, media keys, a second instance) ----
+    def status(self) -> Status:
+        return self.engine.status if self.engine is not None else Status()
+
+    def is_active(self) -> bool:
+        return self.status().state in ACTIVE
+
+    def now_playing(self) -> str:
+        return self.engine.title if self.engine is not None else ""
+
+    def current_station(self) -> Station | None:
+        """The station playing or last played (what Play would start)."""
+        if self.engine is not None and self.engine.station is not None:
+            return self.engine.station
+        if self.catalog is not None and self.settings.last_station:
+            return self.catalog.get(self.settings.last_station)
+        return None
+
+    def play(self) -> None:
+        if self.is_active():
+            return
+        st = self.current_station() or next(iter(self.station_order()), None)
+        if st is not None:
+            self.play_station(st)
+
+    def stop(self) -> None:
+        if self.engine is not None and self.is_active():
+            self.engine.stop()
+
+    def station_order(self) -> list[Station]:
+        """Favourites first, in the user's order, then the rest as the list shows them;
+        stations without a known stream left out."""
+        if self.catalog is None:
+            return []
+        by_id = {s.id: s for s in self.catalog.stations if s.has_stream}
+        favs = [by_id[f] for f in self.settings.favourites if f in by_id]
+        rest = [s for s in self.stations.ordered() if s.id in by_id and s not in favs]
+        return favs + rest
+
+    def favourites(self) -> list[Station]:
+        fav = set(self.settings.favourites)
+        return [s for s in self.station_order() if s.id in fav]
+
+    def step_station(self, step: int) -> None:
+        """Next (1) or previous (-1) favourite; without favourites, the next station."""
+        ring = self.favourites() or self.station_order()
+        if not ring:
+            return
+        cur = self.current_station()
+        ids = [s.id for s in ring]
+        i = ids.index(cur.id) if cur is not None and cur.id in ids else (-1 if step > 0 else 0)
+        self.play_station(ring[(i + step) % len(ring)])
+
+    def volume(self) -> int:
+        return self.bar.volume.value()
+
+    def set_volume(self, value: int) -> None:
+        self.bar.volume.setValue(max(0, min(100, int(value))))
+
+    def logo_file(self, st: Station | None) -> Path | None:
+        if st is None or not st.logo:
+            return None
+        path = logo_path(st.logo)
+        return path if path.exists() else None
+
+    def show_window(self) -> None:
+        """Back from the tray, or raised for another instance."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def open_target(self, target: str) -> bool:
+        """A station id or a stream address (from the command line): play it."""
+        target = target.strip()
+        if not target:
+            return False
+        st = self.catalog.get(target) if self.catalog is not None else None
+        if st is not None:
+            self.play_station(st)
+            return True
+        if "://" in target and self.engine is not None:
+            self.card.show_station(None)
+            self.stack.setCurrentWidget(self.card)
+            self.engine.play_url(target)
+            return True
+        self.show_notice(self.tr("Station inconnue : %1").replace("%1", target))
+        return False
+
+    # ---- sleep timer ----
+    def sleep_menu(self, parent: QWidget) -> QMenu:
+        return sleep_menu(self.sleep, parent, self._ask_sleep_time)
+
+    def _ask_sleep_time(self):
+        from maliradio.ui.dialogs import SleepAtDialog
+
+        dlg = SleepAtDialog(self)
+        return dlg.time() if dlg.exec() else None
+
+    def _sleep_fade(self, factor: float) -> None:
+        """The last seconds of the timer: the sound goes down (the user's volume is kept)."""
+        if self.engine is not None:
+            self.engine.set_volume(round(self.volume() * factor))
+
+    def _sleep_expired(self) -> None:
+        self.stop()
+        if self.engine is not None:
+            self.engine.set_volume(self.volume())
 
     def _volume_changed(self, value: int) -> None:
-        if self.engine is not None:
+        if self.engine is not None and not self.sleep.is_fading():
             self.engine.set_volume(value)
         self._change_settings(later=True, volume=value)
+        self.volumeChanged.emit(value)
 
     def _mute_toggled(self, on: bool) -> None:
         if self.engine is not None:
@@ -431,7 +581,38 @@ class MainWindow(QMainWindow):
             ).replace("%1", __version__),
         )
 
+    def quit(self) -> None:
+        """Quit for good (the menu, the tray): closing the window may only hide it."""
+        self._quitting = True
+        self.close()
+
+    def _keeps_playing_in_tray(self) -> bool:
+        return (
+            not self._quitting
+            and self.settings.close_to_tray
+            and self.is_active()
+            and self.desktop is not None
+            and self.desktop.tray_available()
+        )
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._keeps_playing_in_tray():
+            event.ignore()
+            self.hide()
+            if not self.settings.tray_notice_shown:
+                self.desktop.tray_notice(
+                    self.tr("maliradio joue toujours"),
+                    self.tr(
+                        "La fenêtre est fermée mais la radio continue : l'icône de maliradio "
+                        "dans la zone de notification la rouvre ou l'arrête."
+                    ),
+                )
+                self._change_settings(tray_notice_shown=True)
+            return
+        self.sleep.cancel()
+        if self.desktop is not None:
+            self.desktop.shutdown()
+            self.desktop = None
         if hasattr(self, "_save_timer"):
             self._save_timer.stop()
         self._save_settings()  # after any save still queued, so it is the one that stays

@@ -25,6 +25,7 @@ class PlayerBar(QWidget):
     retryClicked = Signal()
     volumeChanged = Signal(int)
     muteToggled = Signal(bool)
+    sleepCancelClicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +43,10 @@ class PlayerBar(QWidget):
         f = self.title_label.font()
         f.setBold(True)
         self.title_label.setFont(f)
+        self.sleep_button = QToolButton(self)
+        self.sleep_button.setAutoRaise(True)
+        self.sleep_button.setToolTip(self.tr("Minuterie d'arrêt : cliquer pour l'annuler"))
+        self.sleep_button.hide()
         for lab in (self.status_label, self.title_label):
             lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.retry_button = QPushButton(self.tr("Réessayer"), self)
@@ -59,7 +64,11 @@ class PlayerBar(QWidget):
         texts = QVBoxLayout()
         texts.setSpacing(0)
         texts.addWidget(self.title_label)
-        texts.addWidget(self.status_label)
+        status_row = QHBoxLayout()
+        status_row.setSpacing(6)
+        status_row.addWidget(self.status_label, 1)
+        status_row.addWidget(self.sleep_button)
+        texts.addLayout(status_row)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(6, 4, 6, 4)
         lay.addWidget(self.play_button)
@@ -74,6 +83,7 @@ class PlayerBar(QWidget):
         self._countdown.timeout.connect(self._refresh_text)
         self.play_button.clicked.connect(self.playStopClicked)
         self.retry_button.clicked.connect(self.retryClicked)
+        self.sleep_button.clicked.connect(self.sleepCancelClicked)
         self.volume.valueChanged.connect(self.volumeChanged)
         self.mute_button.toggled.connect(self._mute)
 
@@ -110,6 +120,22 @@ class PlayerBar(QWidget):
             st = replace(st, retry_in=max(0.0, self._deadline - time.monotonic()))
         self.status_label.setText(st.text())
         self.status_label.setToolTip(st.url)
+
+    def set_sleep_remaining(self, seconds: int) -> None:
+        """The sleep timer in the status line: « Arrêt dans 29:59 » (hidden when off)."""
+        if seconds < 0:
+            self.sleep_button.hide()
+            return
+        h, rest = divmod(seconds, 3600)
+        m, s = divmod(rest, 60)
+        left = f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+        text = self.tr("Arrêt dans %1").replace("%1", left)
+        self.sleep_button.setText("⏾ " + text)
+        self.sleep_button.setAccessibleName(text)
+        self.sleep_button.show()
+
+    def sleep_text(self) -> str:
+        return "" if self.sleep_button.isHidden() else self.sleep_button.accessibleName()
 
     def set_title(self, title: str) -> None:
         self.title_label.setText(title)
