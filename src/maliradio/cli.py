@@ -34,6 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args_in = sys.argv[1:] if argv is None else argv
+    target = _play_target(args_in)
+    if target is not None:
+        # `maliradio STATION` or `maliradio URL`: the window plays it (or the running one does)
+        from maliradio.logsetup import setup_logging
+        from maliradio.ui.app import run_app
+
+        setup_logging(verbose=any(a in ("-v", "--verbose") for a in args_in))
+        return run_app(target=target)
     if all(a in ("-v", "--verbose") for a in args_in):
         # the window: skip building the subcommands' parsers, it costs start-up time
         from maliradio.logsetup import setup_logging
@@ -56,6 +64,26 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _play_target(args: list[str]) -> str | None:
+    """The one positional argument that is a stream address or a station id, not a command."""
+    rest = [a for a in args if a not in ("-v", "--verbose")]
+    if len(rest) != 1 or rest[0].startswith("-"):
+        return None
+    word = rest[0]
+    if "://" in word:
+        return word
+    if word in _command_names():
+        return None
+    import re
+
+    return word if re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", word) else None
+
+
+def _command_names() -> set[str]:
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return set(sub.choices)
 
 
 if __name__ == "__main__":

@@ -228,6 +228,7 @@ class MainWindow(QMainWindow):
         self.engine.set_volume(self.settings.volume)
         self.engine.set_muted(self.settings.muted)
         self._maybe_resume()
+        self._open_pending()
 
     def _loaded(self, result) -> None:
         self.settings, self.catalog = result
@@ -259,6 +260,7 @@ class MainWindow(QMainWindow):
         if early:
             self._save_settings()
         self._maybe_resume()
+        self._open_pending()
         run_task(published.refresh, self.settings.catalogue_url, on_success=self._published)
 
     def _published(self, outcome) -> None:
@@ -434,6 +436,20 @@ class MainWindow(QMainWindow):
         self.show()
         self.raise_()
         self.activateWindow()
+
+    def handle_request(self, args: list[str]) -> None:
+        """Another `maliradio` was started: come up, and play what it names (once the
+        catalogue and libVLC are there)."""
+        self.show_window()
+        if args and args[0].strip():
+            self._pending_target = args[0]
+            self._open_pending()
+
+    def _open_pending(self) -> None:
+        target = getattr(self, "_pending_target", "")
+        if target and self.ready and self.engine is not None:
+            self._pending_target = ""
+            self.open_target(target)
 
     def open_target(self, target: str) -> bool:
         """A station id or a stream address (from the command line): play it."""
