@@ -173,6 +173,14 @@ class MainWindow(QMainWindow):
         a_add = QAction(self.tr("Ajouter une station…"), self)
         a_add.triggered.connect(self._add_station)
         m_file.addAction(a_add)
+        a_prefs = QAction(self.tr("Préférences…"), self)
+        a_prefs.setShortcut(QKeySequence.StandardKey.Preferences)
+        a_prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
+        a_prefs.triggered.connect(self.preferences)
+        m_file.addAction(a_prefs)
+        a_sources = QAction(self.tr("Sources d'actualités…"), self)
+        a_sources.triggered.connect(self.news_sources)
+        m_file.addAction(a_sources)
         a_quit = QAction(self.tr("Quitter"), self)
         a_quit.setShortcut(QKeySequence.StandardKey.Quit)
         a_quit.triggered.connect(self.quit)
@@ -501,6 +509,23 @@ class MainWindow(QMainWindow):
 
     def _resume_toggled(self, on: bool) -> None:
         self._change_settings(resume_last_station=on)
+
+    def preferences(self) -> None:
+        from maliradio.ui.prefs import PreferencesDialog
+
+        dlg = PreferencesDialog(self.settings, self)
+        if not dlg.exec():
+            return
+        self._change_settings(**dlg.changes())
+        self.a_resume.blockSignals(True)
+        self.a_resume.setChecked(self.settings.resume_last_station)
+        self.a_resume.blockSignals(False)
+        if hasattr(self.news, "set_settings"):
+            self.news.set_settings(self.settings)
+
+    def news_sources(self) -> None:
+        if hasattr(self.news, "manage_sources"):
+            self.news.manage_sources()
 
     def _fullscreen(self, on: bool) -> None:
         if on and self.stack.currentWidget() is self.video and not self.isFullScreen():
