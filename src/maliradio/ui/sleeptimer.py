@@ -8,7 +8,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTime, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTime, QTimer, Signal
 from PySide6.QtWidgets import QMenu, QWidget
 
 SLEEP_CHOICES = (15, 30, 60, 90)  # minutes, in the menus
@@ -104,19 +104,19 @@ class SleepTimer(QObject):
 
 def sleep_menu(timer: SleepTimer, parent: QWidget, ask_time: Callable[[], QTime | None]) -> QMenu:
     """The sleep timer's menu (the Lecture menu and the tray each have one)."""
-    tr = parent.tr
-    menu = QMenu(tr("Minuterie d'arrêt"), parent)
-    a_off = menu.addAction(tr("Désactivée"))
+    menu = QMenu(QCoreApplication.translate("SleepTimer", "Minuterie d'arrêt"), parent)
+    a_off = menu.addAction(QCoreApplication.translate("SleepTimer", "Désactivée"))
     a_off.setCheckable(True)
     a_off.triggered.connect(timer.cancel)
     choices = []
     for minutes in SLEEP_CHOICES:
-        a = menu.addAction(tr("Dans %1 min").replace("%1", str(minutes)))
+        text = QCoreApplication.translate("SleepTimer", "Dans %1 min")
+        a = menu.addAction(text.replace("%1", str(minutes)))
         a.setCheckable(True)
         a.setData(minutes)
         a.triggered.connect(lambda _c=False, m=minutes: timer.start(m * 60))
         choices.append(a)
-    a_at = menu.addAction(tr("À une heure précise…"))
+    a_at = menu.addAction(QCoreApplication.translate("SleepTimer", "À une heure précise…"))
 
     def at() -> None:
         when = ask_time()
