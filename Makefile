@@ -26,10 +26,10 @@ sysdeps:
 test-sysdeps:
 	@sh packaging/check-sysdeps.sh test
 
-run: sysdeps $(STAMP)
+run: sysdeps $(STAMP) $(QM)
 	$(BIN)/maliradio
 
-test: test-sysdeps $(TEST_STAMP)
+test: test-sysdeps $(TEST_STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 .PHONY: bench-sysdeps
@@ -40,8 +40,19 @@ bench-sysdeps:
 bench: bench-sysdeps $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 
+# the strings of the interface into the .ts (then translate the new ones, e.g. in
+# pyside6-linguist), and the .qm built from it. playback/status.py is left to ui/i18n.py, which
+# lists its strings: lupdate misreads its `tr = QCoreApplication.translate` alias.
+TS := resources/translations/maliradio_en.ts
+QM := $(TS:.ts=.qm)
 translations: $(STAMP)
-	$(BIN)/pyside6-lupdate $$(git ls-files "src/maliradio/*.py") -source-language fr -target-language en -ts resources/translations/maliradio_en.ts
+	$(BIN)/pyside6-lupdate $$(git ls-files "src/maliradio/*.py" | grep -v "playback/status.py") \
+		-source-language fr -target-language en -locations relative -no-obsolete -ts $(TS)
+	$(BIN)/pyside6-lrelease -silent $(TS) -qm $(QM)
+
+# built, never committed (the app reads the .ts itself when the .qm is missing or older)
+$(QM): $(TS) | $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $(TS) -qm $(QM)
 
 $(PKG_STAMP): packaging/requirements-build.txt $(STAMP)
 	$(BIN)/python -m pip install -q -r packaging/requirements-build.txt

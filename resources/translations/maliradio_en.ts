@@ -4,429 +4,1121 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../src/maliradio/news/timefmt.py" line="59"/>
+        <location filename="../../src/maliradio/news/timefmt.py" line="+59"/>
         <source>{day} {month} {year} à {hh:02d}:{mm:02d}</source>
-        <translation type="unfinished"></translation>
+        <translation>{month} {day}, {year} at {hh:02d}:{mm:02d}</translation>
+    </message>
+</context>
+<context>
+    <name>DataUseDialog</name>
+    <message>
+        <location filename="../../src/maliradio/ui/datause.py" line="+138"/>
+        <source>Données consommées</source>
+        <translation>Data used</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="73"/>
-        <source>Player</source>
-        <comment>Choisissez une station</comment>
-        <translation type="unfinished"></translation>
+        <location line="+3"/>
+        <source>%1 : %2 (flux %3, actualités %4, logos %5)</source>
+        <translation>%1: %2 (streams %3, news %4, logos %5)</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="75"/>
-        <source>Player</source>
-        <comment>Connexion à %1…</comment>
-        <translation type="unfinished"></translation>
+        <location line="+18"/>
+        <source>≈ %1/h</source>
+        <translation>≈ %1/h</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="78"/>
-        <source>Player</source>
-        <comment>Mise en mémoire tampon (%1 %)…</comment>
-        <translation type="unfinished"></translation>
+        <location line="+4"/>
+        <source>actualités</source>
+        <translation>news</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="82"/>
-        <source>Player</source>
-        <comment>En lecture : %1</comment>
-        <translation type="unfinished"></translation>
+        <location line="+2"/>
+        <source>Source</source>
+        <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="85"/>
-        <source>Player</source>
-        <comment>%1 — reconnexion, essai %2 dans %3 s</comment>
-        <translation type="unfinished"></translation>
+        <location line="+0"/>
+        <source>Ce mois</source>
+        <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="86"/>
-        <source>Player</source>
-        <comment>flux interrompu</comment>
-        <translation type="unfinished"></translation>
+        <location line="+10"/>
+        <source>Forfait mensuel (0 : aucun)</source>
+        <translation>Monthly allowance (0: none)</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="91"/>
-        <source>Player</source>
-        <comment>Lecture impossible</comment>
-        <translation type="unfinished"></translation>
+        <location line="+5"/>
+        <source>Forfait mensuel en mégaoctets</source>
+        <translation>Monthly allowance in megabytes</translation>
+    </message>
+</context>
+<context>
+    <name>DataUseLabel</name>
+    <message>
+        <location line="-128"/>
+        <source>Données consommées</source>
+        <translation>Data used</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="93"/>
-        <source>Player</source>
-        <comment>Arrêté</comment>
-        <translation type="unfinished"></translation>
+        <location line="+1"/>
+        <source>Données reçues du réseau (cliquer pour le détail)</source>
+        <translation>Data received from the network (click for details)</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="36"/>
-        <source>Stations</source>
-        <comment>Burkina Faso</comment>
-        <translation type="unfinished"></translation>
+        <location line="+26"/>
+        <source>%1 cette session · %2 ce mois</source>
+        <translation>%1 this session · %2 this month</translation>
+    </message>
+</context>
+<context>
+    <name>DayBars</name>
+    <message>
+        <location line="+23"/>
+        <source>Consommation par jour</source>
+        <translation>Use per day</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="37"/>
-        <source>Stations</source>
-        <comment>Niger</comment>
-        <translation type="unfinished"></translation>
+        <location line="+2"/>
+        <source>Jour le plus chargé : %1</source>
+        <translation>Busiest day: %1</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopIntegration</name>
+    <message>
+        <location filename="../../src/maliradio/ui/desktop/__init__.py" line="+110"/>
+        <source>Télévision en cours : %1</source>
+        <translation>Watching TV: %1</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="38"/>
-        <source>Stations</source>
-        <comment>International</comment>
-        <translation type="unfinished"></translation>
+        <location line="+2"/>
+        <source>Radio en cours : %1</source>
+        <translation>Listening to the radio: %1</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="110"/>
-        <source>Actualités : bientôt disponibles</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="117"/>
+        <location filename="../../src/maliradio/ui/mainwindow.py" line="+172"/>
         <source>&amp;Fichier</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="118"/>
+        <location line="+1"/>
         <source>Ajouter une station…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add a station…</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="121"/>
+        <location line="+3"/>
+        <source>Préférences…</source>
+        <translation>Preferences…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sources d&apos;actualités…</source>
+        <translation>News sources…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Quitter</source>
-        <translation type="unfinished"></translation>
+        <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="125"/>
+        <location line="+4"/>
         <source>&amp;Lecture</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Playback</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="126"/>
+        <location line="+1"/>
         <source>Lecture / arrêt</source>
-        <translation type="unfinished"></translation>
+        <translation>Play / stop</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="130"/>
+        <location line="+4"/>
         <source>Couper le son</source>
-        <translation type="unfinished"></translation>
+        <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="134"/>
+        <location line="+4"/>
         <source>Plein écran</source>
-        <translation type="unfinished"></translation>
+        <translation>Full screen</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="143"/>
+        <location line="+10"/>
         <source>Reprendre la dernière station au démarrage</source>
-        <translation type="unfinished"></translation>
+        <translation>Resume the last station at start</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="147"/>
+        <location line="+4"/>
         <source>&amp;Aide</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="148"/>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="341"/>
+        <location line="+1"/>
+        <location line="+406"/>
         <source>À propos de maliradio</source>
-        <translation type="unfinished"></translation>
+        <translation>About maliradio</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="164"/>
+        <location line="-390"/>
         <source>Lecture impossible : %1 Les actualités restent disponibles.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot play: %1 The news is still available.</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="187"/>
+        <location line="+30"/>
         <source>Certaines stations n&apos;ont pas pu être chargées :</source>
-        <translation type="unfinished"></translation>
+        <translation>Some stations could not be loaded:</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="189"/>
+        <location line="+5"/>
         <source>… et %1 autre(s) erreur(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>… and %1 more error(s)</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="198"/>
+        <location line="+18"/>
+        <source>Le catalogue de stations publié a été ignoré : %1. Les stations connues restent.</source>
+        <translation>The published station catalogue was ignored: %1. The known stations remain.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Les stations n&apos;ont pas pu être chargées : %1</source>
-        <translation type="unfinished"></translation>
+        <translation>The stations could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="342"/>
+        <location line="+188"/>
+        <source>Station inconnue : %1</source>
+        <translation>Unknown station: %1</translation>
+    </message>
+    <message>
+        <location line="+144"/>
         <source>maliradio %1
 Radios, télévisions et actualités du Mali, du Burkina Faso et du Niger.</source>
-        <translation type="unfinished"></translation>
+        <translation>maliradio %1
+Radio, television and news from Mali, Burkina Faso and Niger.</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>maliradio joue toujours</source>
+        <translation>maliradio is still playing</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>La fenêtre est fermée mais la radio continue : l&apos;icône de maliradio dans la zone de notification la rouvre ou l&apos;arrête.</source>
+        <translation>The window is closed but the radio plays on: the maliradio icon in the notification area opens it again or stops it.</translation>
+    </message>
+</context>
+<context>
+    <name>NewsPane</name>
+    <message>
+        <location filename="../../src/maliradio/ui/news_pane.py" line="+139"/>
+        <source>non lu, </source>
+        <translation>unread, </translation>
+    </message>
+    <message>
+        <location line="+445"/>
+        <source>Pays</source>
+        <translation>Country</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tous les pays</source>
+        <translation>All countries</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mali</source>
+        <translation>Mali</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Burkina Faso</source>
+        <translation>Burkina Faso</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Niger</source>
+        <translation>Niger</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>International</source>
+        <translation>International</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+258"/>
+        <source>Toutes les sources</source>
+        <translation>All sources</translation>
+    </message>
+    <message>
+        <location line="-253"/>
+        <location line="+332"/>
+        <source>Actualiser</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location line="-331"/>
+        <location line="+332"/>
+        <source>Télécharger les nouveaux articles</source>
+        <translation>Download the new articles</translation>
+    </message>
+    <message>
+        <location line="-330"/>
+        <source>Rechercher dans les articles…</source>
+        <translation>Search the articles…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Recherche</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Hors ligne : articles enregistrés affichés</source>
+        <translation>Offline: showing saved articles</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Articles</source>
+        <translation>Articles</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Article</source>
+        <translation>Article</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Garder</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Garder cet article (il ne sera jamais effacé)</source>
+        <translation>Keep this article (it will never be deleted)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ouvrir dans le navigateur</source>
+        <translation>Open in the browser</translation>
+    </message>
+    <message>
+        <location line="+90"/>
+        <source>Actualisation…</source>
+        <translation>Refreshing…</translation>
+    </message>
+    <message>
+        <location line="+150"/>
+        <source>Aucun article ne contient « %1 ».</source>
+        <translation>No article contains “%1”.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Pas encore d&apos;articles. Appuyez sur « Actualiser » pour les télécharger.</source>
+        <translation>No articles yet. Press “Refresh” to download them.</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Arrêter</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arrêter l&apos;actualisation (les articles reçus sont gardés)</source>
+        <translation>Stop refreshing (the articles received are kept)</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Actualisation… %1/%2</source>
+        <translation>Refreshing… %1/%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Actualisation… %1</source>
+        <translation>Refreshing… %1</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Pas de connexion : les sources n&apos;ont pas pu être jointes.</source>
+        <translation>No connection: the sources could not be reached.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 nouvel(s) article(s) · %2 Ko reçus</source>
+        <translation>%1 new article(s) · %2 kB received</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 source(s) en erreur</source>
+        <translation>%1 source(s) failed</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Actualisation arrêtée. Les articles reçus sont gardés.</source>
+        <translation>Refresh stopped. The articles received are kept.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>L&apos;actualisation n&apos;a pas pu démarrer. Les articles enregistrés restent affichés.</source>
+        <translation>The refresh could not start. The saved articles are still shown.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>L&apos;actualisation s&apos;est arrêtée à cause d&apos;une erreur. Les articles enregistrés restent affichés.</source>
+        <translation>The refresh stopped because of an error. The saved articles are still shown.</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>Cette source ne donne que le titre : ouvrez l&apos;article dans le navigateur.</source>
+        <translation>This source gives only the title: open the article in the browser.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Choisissez un article dans la liste pour le lire ici.</source>
+        <translation>Choose an article in the list to read it here.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Afficher l&apos;image</source>
+        <translation>Show the picture</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Afficher l&apos;image (%1)</source>
+        <translation>Show the picture (%1)</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Téléchargement de l&apos;image…</source>
+        <translation>Downloading the picture…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Erreur : %1</source>
+        <translation>Error: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Player</name>
+    <message>
+        <location filename="../../src/maliradio/ui/i18n.py" line="+118"/>
+        <source>Choisissez une station</source>
+        <translation>Choose a station</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connexion à %1…</source>
+        <translation>Connecting to %1…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mise en mémoire tampon (%1 %)…</source>
+        <translation>Buffering (%1 %)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>En lecture : %1</source>
+        <translation>Playing: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 — reconnexion, essai %2 dans %3 s</source>
+        <translation>%1 — reconnecting, attempt %2 in %3 s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>flux interrompu</source>
+        <translation>stream interrupted</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lecture impossible</source>
+        <translation>Cannot play</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arrêté</source>
+        <translation>Stopped</translation>
     </message>
 </context>
 <context>
     <name>PlayerBar</name>
     <message>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="34"/>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="94"/>
+        <location filename="../../src/maliradio/ui/playerbar.py" line="+35"/>
+        <location line="+69"/>
         <source>Lecture</source>
-        <translation type="unfinished"></translation>
+        <translation>Play</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="35"/>
+        <location line="-68"/>
         <source>Lecture / arrêt (Espace)</source>
-        <translation type="unfinished"></translation>
+        <translation>Play / stop (Space)</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="37"/>
+        <location line="+2"/>
         <source>Choisissez une station</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a station</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="38"/>
+        <location line="+1"/>
         <source>État du lecteur</source>
-        <translation type="unfinished"></translation>
+        <translation>Player status</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="41"/>
+        <location line="+3"/>
         <source>Titre en cours</source>
-        <translation type="unfinished"></translation>
+        <translation>Now playing</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="47"/>
+        <location line="+6"/>
+        <source>Minuterie d&apos;arrêt : cliquer pour l&apos;annuler</source>
+        <translation>Sleep timer: click to cancel it</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Réessayer</source>
-        <translation type="unfinished"></translation>
+        <translation>Try again</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="52"/>
+        <location line="+5"/>
         <source>Couper le son</source>
-        <translation type="unfinished"></translation>
+        <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="53"/>
+        <location line="+1"/>
         <source>Couper le son (M)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mute (M)</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="57"/>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="58"/>
+        <location line="+4"/>
+        <location line="+1"/>
         <source>Volume</source>
-        <translation type="unfinished"></translation>
+        <translation>Volume</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="94"/>
+        <location line="+41"/>
         <source>Arrêt</source>
-        <translation type="unfinished"></translation>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Arrêt dans %1</source>
+        <translation>Stops in %1</translation>
     </message>
 </context>
 <context>
     <name>PlayerEngine</name>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="232"/>
+        <location filename="../../src/maliradio/playback/engine.py" line="+265"/>
         <source>Aucun flux connu pour cette station</source>
-        <translation type="unfinished"></translation>
+        <translation>No known stream for this station</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="357"/>
+        <location line="+58"/>
+        <source>Rien à enregistrer : aucune station en lecture</source>
+        <translation>Nothing to record: no station is playing</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Nom de fichier impossible pour un enregistrement</source>
+        <translation>Impossible file name for a recording</translation>
+    </message>
+    <message>
+        <location line="+211"/>
         <source>Listes de lecture imbriquées sans fin</source>
-        <translation type="unfinished"></translation>
+        <translation>Endlessly nested playlists</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="405"/>
+        <location line="+31"/>
+        <source>Lecture impossible : %1</source>
+        <translation>Cannot play: %1</translation>
+    </message>
+    <message>
+        <location line="+64"/>
         <source>libVLC n&apos;a pas pu ouvrir le flux</source>
-        <translation type="unfinished"></translation>
+        <translation>libVLC could not open the stream</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="428"/>
+        <location line="+23"/>
         <source>Le flux n&apos;a pas pu être lu</source>
-        <translation type="unfinished"></translation>
+        <translation>The stream could not be read</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="430"/>
+        <location line="+2"/>
         <source>Le flux s&apos;est interrompu</source>
-        <translation type="unfinished"></translation>
+        <translation>The stream was interrupted</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="478"/>
+        <location line="+52"/>
         <source>Le flux ne transmet plus rien</source>
-        <translation type="unfinished"></translation>
+        <translation>The stream sends nothing any more</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="488"/>
+        <location line="+10"/>
         <source>Le flux ne démarre pas</source>
-        <translation type="unfinished"></translation>
+        <translation>The stream does not start</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="529"/>
+        <location line="+7"/>
+        <source>Ce flux renvoie vers des adresses refusées (fichiers ou réseau local de cet ordinateur) : elles n&apos;ont pas été ouvertes</source>
+        <translation>This stream points to refused addresses (files or this computer's local network): they were not opened</translation>
+    </message>
+    <message>
+        <location line="+66"/>
         <source>aucune réponse</source>
-        <translation type="unfinished"></translation>
+        <translation>no answer</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="531"/>
+        <location line="+2"/>
         <source>Aucun des %1 flux ne répond (%2). Réessayez plus tard.</source>
-        <translation type="unfinished"></translation>
+        <translation>None of the %1 streams answers (%2). Try again later.</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="534"/>
+        <location line="+3"/>
         <source>Le flux ne répond pas (%1). Réessayez plus tard.</source>
-        <translation type="unfinished"></translation>
+        <translation>The stream does not answer (%1). Try again later.</translation>
     </message>
 </context>
 <context>
-    <name>QCoreApplication</name>
+    <name>PreferencesDialog</name>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="35"/>
-        <source>Stations</source>
-        <comment>Mali</comment>
-        <translation type="unfinished"></translation>
+        <location filename="../../src/maliradio/ui/prefs.py" line="+23"/>
+        <source>Préférences</source>
+        <translation>Preferences</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>jamais</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Actualiser les actualités toutes les</source>
+        <translation>Refresh the news every</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Télécharger le texte entier des articles</source>
+        <translation>Download the full text of the articles</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pour les sources qui ne donnent qu&apos;un résumé : la page de l&apos;article est lue</source>
+        <translation>For sources that give only a summary: the article's page is read</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Fermer la fenêtre pendant la lecture laisse jouer la radio</source>
+        <translation>Closing the window while playing keeps the radio playing</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>L&apos;icône de la zone de notification la rouvre</source>
+        <translation>The notification area icon opens it again</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Annoncer chaque nouveau titre par une notification</source>
+        <translation>Announce each new title with a notification</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reprendre la dernière station au démarrage</source>
+        <translation>Resume the last station at start</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Langue de l&apos;interface</source>
+        <translation>Interface language</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Celle du système</source>
+        <translation>The system's</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>La langue change au prochain démarrage.</source>
+        <translation>The language changes at the next start.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Actualiser les actualités toutes les :</source>
+        <translation>Refresh the news every:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Langue :</source>
+        <translation>Language:</translation>
+    </message>
+</context>
+<context>
+    <name>RelativeTime</name>
+    <message>
+        <location filename="../../src/maliradio/ui/i18n.py" line="+3"/>
+        <source>à l&apos;instant</source>
+        <translation>just now</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>il y a {n} min</source>
+        <translation>{n} min ago</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>il y a {n} h</source>
+        <translation>{n} h ago</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>hier</source>
+        <translation>yesterday</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>il y a {n} jours</source>
+        <translation>{n} days ago</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{day} {month}</source>
+        <translation>{month} {day}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{day} {month} {year}</source>
+        <translation>{month} {day}, {year}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{day} {month} {year} à {hh:02d}:{mm:02d}</source>
+        <translation>{month} {day}, {year} at {hh:02d}:{mm:02d}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>janv.</source>
+        <translation>Jan</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>févr.</source>
+        <translation>Feb</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mars</source>
+        <translation>Mar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>avr.</source>
+        <translation>Apr</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mai</source>
+        <translation>May</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>juin</source>
+        <translation>Jun</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>juil.</source>
+        <translation>Jul</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>août</source>
+        <translation>Aug</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sept.</source>
+        <translation>Sep</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>oct.</source>
+        <translation>Oct</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>nov.</source>
+        <translation>Nov</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>déc.</source>
+        <translation>Dec</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleDialog</name>
+    <message>
+        <location filename="../../src/maliradio/ui/recordings.py" line="+105"/>
+        <location line="+7"/>
+        <source>Enregistrements programmés</source>
+        <translation>Scheduled recordings</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Supprimer</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+14"/>
+        <source>Station</source>
+        <translation>Station</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>Heure de début</source>
+        <translation>Start time</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>heure de cet ordinateur</source>
+        <translation>this computer's time</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fuseau horaire</source>
+        <translation>Time zone</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+8"/>
+        <source>Durée</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Début</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Programmer</source>
+        <translation>Schedule</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>aujourd&apos;hui</source>
+        <translation>today</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>demain</source>
+        <translation>tomorrow</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Commence %1 à %2, heure de cet ordinateur</source>
+        <translation>Starts %1 at %2, this computer's time</translation>
+    </message>
+</context>
+<context>
+    <name>SleepAtDialog</name>
+    <message>
+        <location filename="../../src/maliradio/ui/dialogs.py" line="+80"/>
+        <source>Arrêter la lecture à…</source>
+        <translation>Stop playing at…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Heure d&apos;arrêt</source>
+        <translation>Stop time</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Arrêter la lecture à :</source>
+        <translation>Stop playing at:</translation>
+    </message>
+</context>
+<context>
+    <name>SleepTimer</name>
+    <message>
+        <location filename="../../src/maliradio/ui/sleeptimer.py" line="+107"/>
+        <source>Minuterie d&apos;arrêt</source>
+        <translation>Sleep timer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Désactivée</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Dans %1 min</source>
+        <translation>In %1 min</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>À une heure précise…</source>
+        <translation>At a set time…</translation>
     </message>
 </context>
 <context>
     <name>StationCard</name>
     <message>
-        <location filename="../../src/maliradio/ui/card.py" line="48"/>
+        <location filename="../../src/maliradio/ui/card.py" line="+59"/>
         <source>maliradio</source>
-        <translation type="unfinished"></translation>
+        <translation>maliradio</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/card.py" line="50"/>
+        <location line="+3"/>
         <source>Radios et télévisions du Mali, du Burkina Faso et du Niger.&lt;br&gt;Choisissez une station dans la liste.</source>
-        <translation type="unfinished"></translation>
+        <translation>Radio and television from Mali, Burkina Faso and Niger.&lt;br&gt;Choose a station in the list.</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/card.py" line="62"/>
+        <location line="+17"/>
         <source>Télévision</source>
-        <translation type="unfinished"></translation>
+        <translation>Television</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/card.py" line="62"/>
+        <location line="+0"/>
         <source>Radio</source>
-        <translation type="unfinished"></translation>
+        <translation>Radio</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/card.py" line="66"/>
+        <location line="+4"/>
         <source>Langues : %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Languages: %1</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/card.py" line="68"/>
+        <location line="+2"/>
         <source>Aucun flux connu pour cette station.</source>
-        <translation type="unfinished"></translation>
+        <translation>No known stream for this station.</translation>
     </message>
 </context>
 <context>
     <name>StationDialog</name>
     <message>
-        <location filename="../../src/maliradio/ui/dialogs.py" line="23"/>
+        <location filename="../../src/maliradio/ui/dialogs.py" line="-60"/>
         <source>Modifier la station</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit the station</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/dialogs.py" line="23"/>
+        <location line="+0"/>
         <source>Ajouter une station</source>
-        <translation type="unfinished"></translation>
+        <translation>Add a station</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/dialogs.py" line="29"/>
+        <location line="+3"/>
+        <source>Nom</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Adresse du flux</source>
+        <translation>Stream address</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Radio</source>
-        <translation type="unfinished"></translation>
+        <translation>Radio</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/dialogs.py" line="30"/>
+        <location line="+1"/>
         <source>Télévision</source>
-        <translation type="unfinished"></translation>
+        <translation>Television</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/dialogs.py" line="39"/>
+        <location line="+2"/>
+        <source>Pays</source>
+        <translation>Country</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Nom :</source>
-        <translation type="unfinished"></translation>
+        <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/dialogs.py" line="40"/>
+        <location line="+1"/>
         <source>Adresse du flux :</source>
-        <translation type="unfinished"></translation>
+        <translation>Stream address:</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/dialogs.py" line="41"/>
+        <location line="+1"/>
         <source>Type :</source>
-        <translation type="unfinished"></translation>
+        <translation>Type:</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/dialogs.py" line="42"/>
+        <location line="+1"/>
         <source>Pays :</source>
-        <translation type="unfinished"></translation>
+        <translation>Country:</translation>
     </message>
 </context>
 <context>
     <name>StationList</name>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="86"/>
+        <location filename="../../src/maliradio/ui/stations.py" line="+99"/>
         <source>Filtrer les stations…</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter the stations…</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="88"/>
+        <location line="+2"/>
         <source>Filtrer les stations</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter the stations</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="93"/>
+        <location line="+5"/>
         <source>Stations</source>
-        <translation type="unfinished"></translation>
+        <translation>Stations</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="95"/>
+        <location line="+2"/>
         <source>Ajouter une station…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add a station…</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="131"/>
+        <location line="+42"/>
+        <source>en cours de lecture</source>
+        <translation>playing</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Favoris</source>
-        <translation type="unfinished"></translation>
+        <translation>Favourites</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="154"/>
+        <location line="+25"/>
         <source>(aucun flux connu)</source>
-        <translation type="unfinished"></translation>
+        <translation>(no known stream)</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="157"/>
+        <location line="+4"/>
+        <source>(ne répond plus depuis %1 jours)</source>
+        <translation>(not answering for %1 days)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(ne répond plus)</source>
+        <translation>(not answering)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Télévision</source>
-        <translation type="unfinished"></translation>
+        <translation>Television</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="157"/>
+        <location line="+0"/>
         <source>Radio</source>
-        <translation type="unfinished"></translation>
+        <translation>Radio</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="228"/>
+        <location line="+73"/>
         <source>Retirer des favoris</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove from favourites</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="228"/>
+        <location line="+0"/>
         <source>Ajouter aux favoris</source>
-        <translation type="unfinished"></translation>
+        <translation>Add to favourites</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="233"/>
+        <location line="+5"/>
         <source>Modifier…</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/stations.py" line="235"/>
+        <location line="+2"/>
         <source>Supprimer</source>
-        <translation type="unfinished"></translation>
+        <translation>Delete</translation>
+    </message>
+</context>
+<context>
+    <name>Stations</name>
+    <message>
+        <location line="-257"/>
+        <source>Mali</source>
+        <translation>Mali</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Burkina Faso</source>
+        <translation>Burkina Faso</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Niger</source>
+        <translation>Niger</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>International</source>
+        <translation>International</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../src/maliradio/ui/tray.py" line="+29"/>
+        <source>Menu de maliradio</source>
+        <translation>maliradio menu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Afficher la fenêtre</source>
+        <translation>Show the window</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+69"/>
+        <source>Lecture</source>
+        <translation>Play</translation>
+    </message>
+    <message>
+        <location line="-67"/>
+        <source>Stations</source>
+        <translation>Stations</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Quitter</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>(aucune station)</source>
+        <translation>(no station)</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Arrêter</source>
+        <translation>Stop</translation>
     </message>
 </context>
 <context>
     <name>VideoArea</name>
     <message>
-        <location filename="../../src/maliradio/ui/video.py" line="26"/>
+        <location filename="../../src/maliradio/ui/video.py" line="+26"/>
         <source>Image de la télévision</source>
-        <translation type="unfinished"></translation>
+        <translation>Television picture</translation>
     </message>
     <message>
-        <location filename="../../src/maliradio/ui/video.py" line="27"/>
+        <location line="+1"/>
         <source>Double-clic ou F : plein écran ; Échap : quitter le plein écran</source>
-        <translation type="unfinished"></translation>
+        <translation>Double-click or F: full screen; Esc: leave full screen</translation>
     </message>
 </context>
 </TS>

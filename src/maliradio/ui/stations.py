@@ -31,12 +31,12 @@ ROLE_ID = Qt.ItemDataRole.UserRole
 
 
 def country_label(code: str) -> str:
-    tr = QCoreApplication.translate
+    # full calls: lupdate reads an alias's tr("Stations", "Mali") as tr(source, comment)
     return {
-        "ML": tr("Stations", "Mali"),
-        "BF": tr("Stations", "Burkina Faso"),
-        "NE": tr("Stations", "Niger"),
-        "INT": tr("Stations", "International"),
+        "ML": QCoreApplication.translate("Stations", "Mali"),
+        "BF": QCoreApplication.translate("Stations", "Burkina Faso"),
+        "NE": QCoreApplication.translate("Stations", "Niger"),
+        "INT": QCoreApplication.translate("Stations", "International"),
     }.get(code, code)
 
 
