@@ -97,6 +97,79 @@
     </message>
 </context>
 <context>
+    <name>Languages</name>
+    <message>
+        <location filename="../../src/maliradio/ui/card.py" line="+14"/>
+        <source>français</source>
+        <translation>French</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bambara</source>
+        <translation>Bambara</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>peul</source>
+        <translation>Fula</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>songhaï</source>
+        <translation>Songhay</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>tamasheq</source>
+        <translation>Tamasheq</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mooré</source>
+        <translation>Mooré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>dioula</source>
+        <translation>Dyula</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>haoussa</source>
+        <translation>Hausa</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>zarma</source>
+        <translation>Zarma</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>anglais</source>
+        <translation>English</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>arabe</source>
+        <translation>Arabic</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>kanouri</source>
+        <translation>Kanuri</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mandingue</source>
+        <translation>Mandinka</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>gourmantché</source>
+        <translation>Gourmanchéma</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../src/maliradio/ui/mainwindow.py" line="+172"/>
@@ -115,11 +188,6 @@
     </message>
     <message>
         <location line="+5"/>
-        <source>Sources d&apos;actualités…</source>
-        <translation>News sources…</translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>
@@ -155,12 +223,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+406"/>
+        <location line="+402"/>
         <source>À propos de maliradio</source>
         <translation>About maliradio</translation>
     </message>
     <message>
-        <location line="-390"/>
+        <location line="-386"/>
         <source>Lecture impossible : %1 Les actualités restent disponibles.</source>
         <translation>Cannot play: %1 The news is still available.</translation>
     </message>
@@ -190,7 +258,7 @@
         <translation>Unknown station: %1</translation>
     </message>
     <message>
-        <location line="+144"/>
+        <location line="+140"/>
         <source>maliradio %1
 Radios, télévisions et actualités du Mali, du Burkina Faso et du Niger.</source>
         <translation>maliradio %1
@@ -566,7 +634,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     <message>
         <location line="+7"/>
         <source>Ce flux renvoie vers des adresses refusées (fichiers ou réseau local de cet ordinateur) : elles n&apos;ont pas été ouvertes</source>
-        <translation>This stream points to refused addresses (files or this computer's local network): they were not opened</translation>
+        <translation>This stream points to refused addresses (files or this computer&apos;s local network): they were not opened</translation>
     </message>
     <message>
         <location line="+66"/>
@@ -614,7 +682,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     <message>
         <location line="+2"/>
         <source>Pour les sources qui ne donnent qu&apos;un résumé : la page de l&apos;article est lue</source>
-        <translation>For sources that give only a summary: the article's page is read</translation>
+        <translation>For sources that give only a summary: the article&apos;s page is read</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -644,7 +712,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     <message>
         <location line="+1"/>
         <source>Celle du système</source>
-        <translation>The system's</translation>
+        <translation>The system&apos;s</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -792,7 +860,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     <message>
         <location line="+3"/>
         <source>heure de cet ordinateur</source>
-        <translation>this computer's time</translation>
+        <translation>this computer&apos;s time</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -828,7 +896,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     <message>
         <location line="+2"/>
         <source>Commence %1 à %2, heure de cet ordinateur</source>
-        <translation>Starts %1 at %2, this computer's time</translation>
+        <translation>Starts %1 at %2, this computer&apos;s time</translation>
     </message>
 </context>
 <context>
@@ -875,7 +943,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
 <context>
     <name>StationCard</name>
     <message>
-        <location filename="../../src/maliradio/ui/card.py" line="+59"/>
+        <location filename="../../src/maliradio/ui/card.py" line="+32"/>
         <source>maliradio</source>
         <translation>maliradio</translation>
     </message>
@@ -895,7 +963,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>Radio</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Langues : %1</source>
         <translation>Languages: %1</translation>
     </message>
@@ -991,7 +1059,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>Add a station…</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+46"/>
         <source>en cours de lecture</source>
         <translation>playing</translation>
     </message>
@@ -1049,7 +1117,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
 <context>
     <name>Stations</name>
     <message>
-        <location line="-257"/>
+        <location line="-261"/>
         <source>Mali</source>
         <translation>Mali</translation>
     </message>

@@ -22,6 +22,51 @@ def prefer_x11_under_wayland() -> bool:
     return False
 
 
+def dark_palette():
+    from PySide6.QtGui import QColor, QPalette
+
+    pal = QPalette()
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    colors = {
+        role.Window: "#202124", role.WindowText: "#e8eaed", role.Base: "#17181a",
+        role.AlternateBase: "#2a2b2e", role.ToolTipBase: "#2a2b2e", role.ToolTipText: "#e8eaed",
+        role.PlaceholderText: "#9aa0a6", role.Text: "#e8eaed", role.Button: "#2d2e31",
+        role.ButtonText: "#e8eaed", role.BrightText: "#ffffff", role.Highlight: "#3d6fb4",
+        role.HighlightedText: "#ffffff", role.Link: "#8ab4f8", role.LinkVisited: "#c58af9",
+        role.Light: "#3c3d40", role.Midlight: "#333437", role.Mid: "#2a2b2e",
+        role.Dark: "#111214", role.Shadow: "#000000",
+    }  # fmt: skip
+    for r, c in colors.items():
+        pal.setColor(r, QColor(c))
+    for r in (role.Text, role.WindowText, role.ButtonText):
+        pal.setColor(group.Disabled, r, QColor("#6f7378"))
+    return pal
+
+
+def apply_color_scheme(app) -> None:
+    """Light or dark as the system says, and again when it changes. Fusion follows the scheme
+    by itself where the platform gives a dark palette; where it does not (some Linux desktops,
+    or a scheme asked for), a dark palette is set."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPalette
+
+    hints = app.styleHints()
+    state = {"ours": False}
+
+    def apply(*_args) -> None:
+        dark = hints.colorScheme() == Qt.ColorScheme.Dark
+        light_palette = app.palette().color(QPalette.ColorRole.Window).lightness() > 128
+        if dark and light_palette:
+            app.setPalette(dark_palette())
+            state["ours"] = True
+        elif not dark and state["ours"]:
+            app.setPalette(app.style().standardPalette())
+            state["ours"] = False
+
+    hints.colorSchemeChanged.connect(apply)
+    apply()
+
+
 def run_app(argv: list[str] | None = None, target: str | None = None) -> int:
     """The window. `target`: a station id or a stream address to play. When maliradio already
     runs, the target goes to it (its window comes up) and this process ends at once."""
@@ -44,6 +89,7 @@ def run_app(argv: list[str] | None = None, target: str | None = None) -> int:
     # the language must be known before the first widget: the settings file is small
     i18n.install(Settings.load().language)
     app.setWindowIcon(icon("maliradio"))
+    apply_color_scheme(app)
     from maliradio.ui.mainwindow import MainWindow
 
     win = MainWindow()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -11,20 +11,20 @@ from maliradio.ui.icons import icon
 from maliradio.ui.stations import country_label, logo_path
 
 LANGS = {
-    "fr": "français",
-    "bm": "bambara",
-    "ff": "peul",
-    "son": "songhaï",
-    "tmh": "tamasheq",
-    "mos": "mooré",
-    "dyu": "dioula",
-    "ha": "haoussa",
-    "dje": "zarma",
-    "en": "anglais",
-    "ar": "arabe",
-    "kr": "kanouri",
-    "man": "mandingue",
-    "gur": "gourmantché",
+    "fr": QT_TRANSLATE_NOOP("Languages", "français"),
+    "bm": QT_TRANSLATE_NOOP("Languages", "bambara"),
+    "ff": QT_TRANSLATE_NOOP("Languages", "peul"),
+    "son": QT_TRANSLATE_NOOP("Languages", "songhaï"),
+    "tmh": QT_TRANSLATE_NOOP("Languages", "tamasheq"),
+    "mos": QT_TRANSLATE_NOOP("Languages", "mooré"),
+    "dyu": QT_TRANSLATE_NOOP("Languages", "dioula"),
+    "ha": QT_TRANSLATE_NOOP("Languages", "haoussa"),
+    "dje": QT_TRANSLATE_NOOP("Languages", "zarma"),
+    "en": QT_TRANSLATE_NOOP("Languages", "anglais"),
+    "ar": QT_TRANSLATE_NOOP("Languages", "arabe"),
+    "kr": QT_TRANSLATE_NOOP("Languages", "kanouri"),
+    "man": QT_TRANSLATE_NOOP("Languages", "mandingue"),
+    "gur": QT_TRANSLATE_NOOP("Languages", "gourmantché"),
 }
 
 
@@ -79,7 +79,10 @@ class StationCard(QWidget):
         kind = self.tr("Télévision") if st.kind == "tv" else self.tr("Radio")
         parts = [f"{kind} — {country_label(st.country)}"]
         if st.languages:
-            langs = ", ".join(LANGS.get(code, code) for code in st.languages)
+            langs = ", ".join(
+                QCoreApplication.translate("Languages", LANGS[code]) if code in LANGS else code
+                for code in st.languages
+            )
             parts.append(self.tr("Langues : %1").replace("%1", langs))
         if not st.has_stream:
             parts.append("<b>" + self.tr("Aucun flux connu pour cette station.") + "</b>")

@@ -178,9 +178,6 @@ class MainWindow(QMainWindow):
         a_prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
         a_prefs.triggered.connect(self.preferences)
         m_file.addAction(a_prefs)
-        a_sources = QAction(self.tr("Sources d'actualités…"), self)
-        a_sources.triggered.connect(self.news_sources)
-        m_file.addAction(a_sources)
         a_quit = QAction(self.tr("Quitter"), self)
         a_quit.setShortcut(QKeySequence.StandardKey.Quit)
         a_quit.triggered.connect(self.quit)
@@ -522,10 +519,6 @@ class MainWindow(QMainWindow):
         self.a_resume.blockSignals(False)
         if hasattr(self.news, "set_settings"):
             self.news.set_settings(self.settings)
-
-    def news_sources(self) -> None:
-        if hasattr(self.news, "manage_sources"):
-            self.news.manage_sources()
 
     def _fullscreen(self, on: bool) -> None:
         if on and self.stack.currentWidget() is self.video and not self.isFullScreen():

@@ -130,7 +130,7 @@ class PlayerBar(QWidget):
         m, s = divmod(rest, 60)
         left = f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
         text = self.tr("Arrêt dans %1").replace("%1", left)
-        self.sleep_button.setText("⏾ " + text)
+        self.sleep_button.setText(text)
         self.sleep_button.setAccessibleName(text)
         self.sleep_button.show()
 

@@ -141,6 +141,10 @@ class StationList(QWidget):
         f = item.font(0)
         f.setBold(on)
         item.setFont(0, f)
+        if on:
+            item.setForeground(0, self.palette().link())
+        else:
+            item.setData(0, Qt.ItemDataRole.ForegroundRole, None)
         playing = self.tr("en cours de lecture") if on else ""
         item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, playing)
 
