@@ -85,14 +85,16 @@ def load_vlc() -> ModuleType:
         raise LibVlcMissing(f"libVLC 3 n'est pas installée. {hint}")
     real_exit = sys.exit
     try:
-        sys.exit = _raise_instead_of_exit  # python-vlc exits on a bad plugin path
+        # python-vlc exits on a bad plugin path
+        sys.exit = _raise_instead_of_exit  # type: ignore[assignment]
         import vlc
     except (OSError, ImportError, _VlcExit) as exc:
         raise LibVlcMissing(f"libVLC n'a pas pu être chargée ({exc}). {hint}") from exc
     finally:
         sys.exit = real_exit
     _vlc = vlc
-    return vlc
+    module: ModuleType = vlc
+    return module
 
 
 class _VlcExit(Exception):

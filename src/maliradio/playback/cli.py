@@ -6,11 +6,15 @@ import argparse
 import json
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from maliradio.catalog.models import COUNTRIES
 
+if TYPE_CHECKING:
+    from maliradio.catalog.stations import Catalog
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("stations", help="liste les stations (catalogue et stations ajoutées)")
     p.add_argument("--json", action="store_true", help="tableau JSON")
     p.set_defaults(func=cmd_stations)
@@ -70,7 +74,7 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_catalog():
+def _load_catalog() -> Catalog:
     from maliradio.catalog.stations import Catalog
 
     cat = Catalog.load()
@@ -94,7 +98,7 @@ def cmd_stations(args: argparse.Namespace) -> int:
     return 0
 
 
-def _emit(args: argparse.Namespace, obj: dict, human: str) -> None:
+def _emit(args: argparse.Namespace, obj: dict[str, object], human: str) -> None:
     if args.json:
         print(json.dumps(obj, ensure_ascii=False), flush=True)
     else:
@@ -107,7 +111,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     from maliradio.catalog import health
     from maliradio.datameter import DataMeter, megabytes
     from maliradio.playback.bootstrap import LibVlcMissing
-    from maliradio.playback.engine import PlayerEngine, State, Status
+    from maliradio.playback.engine import PlayerEngine
+    from maliradio.playback.status import State, Status
 
     source = args.source
     station = None
@@ -174,7 +179,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     _emit(
         args,
         {"event": "summary", "bytes": spent["bytes"], "seconds": round(spent["seconds"], 1)},
-        f"{megabytes(spent['bytes'])} reçus en {spent['seconds']:.0f} s",
+        f"{megabytes(int(spent['bytes']))} reçus en {spent['seconds']:.0f} s",
     )
     if playing_at_end:
         return 0
@@ -196,7 +201,8 @@ def cmd_record(args: argparse.Namespace) -> int:
     from maliradio.catalog.models import Station, StreamRef
     from maliradio.playback import recording
     from maliradio.playback.bootstrap import LibVlcMissing
-    from maliradio.playback.engine import PlayerEngine, State, Status
+    from maliradio.playback.engine import PlayerEngine
+    from maliradio.playback.status import State, Status
 
     source = args.source
     if "://" in source:
