@@ -26,6 +26,9 @@ class Settings:
     favourites: list[str] = field(default_factory=list)
     news_refresh_minutes: int = 30  # 0 = no automatic refresh
     news_fetch_full_articles: bool = True
+    # data saver: news without pictures or article pages, refreshed half as often; HLS at
+    # its lightest variant
+    data_saver: bool = False
     # the signed station catalogue on the project's site, fetched once a day (catalog/published.py)
     catalogue_url: str = "https://maliradio.org/catalogue/stations.json"
     # closing the window while something plays keeps it playing in the tray (where there is one)

@@ -37,6 +37,7 @@ class Item:
     guid: str | None = None
     ts: float = 0.0
     summary: str | None = None  # for WordPress: description + content:encoded
+    enclosure: tuple[str, int | None] | None = None  # an image enclosure: (URL, its length)
 
 
 def make_items(base_url: str, count: int, prefix: str = "Article", start: int = 1, body=None):
@@ -85,6 +86,10 @@ def rss20(
             parts.append(f'<guid isPermaLink="false">{html.escape(it.guid)}</guid>')
         if it.ts:
             parts.append(f"<pubDate>{rfc822(it.ts)}</pubDate>")
+        if it.enclosure:
+            url, length = it.enclosure
+            size = f' length="{length}"' if length is not None else ""
+            parts.append(f'<enclosure url="{html.escape(url)}"{size} type="image/png"/>')
         if content_encoded:
             parts.append(f"<description>{html.escape(it.summary or it.title)}</description>")
             parts.append(f"<content:encoded><![CDATA[{it.body}]]></content:encoded>")
@@ -182,19 +187,62 @@ class Route:
     handler: Callable[[BaseHTTPRequestHandler], None] | None = None
 
 
+class _Counted:
+    """A handler's rfile or wfile, counting the bytes that go through it (`count(n)`)."""
+
+    def __init__(self, f: Any, count: Callable[[int], None]) -> None:
+        self._f, self._count = f, count
+
+    def write(self, data: bytes) -> int:
+        n = self._f.write(data)
+        self._count(len(data))
+        return n
+
+    def readline(self, *args: Any) -> bytes:
+        line = self._f.readline(*args)
+        self._count(len(line))
+        return line
+
+    def read(self, *args: Any) -> bytes:
+        data = self._f.read(*args)
+        self._count(len(data))
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._f, name)
+
+
 class FeedServer:
-    """Threaded HTTP server on 127.0.0.1, port 0. Routes are set per path (query included)."""
+    """Threaded HTTP server on 127.0.0.1, port 0. Routes are set per path (query included).
+
+    Counts what crossed its sockets: `bytes_out` (status lines, headers and bodies written),
+    `bytes_in` (the requests read)."""
 
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.log: list[tuple[str, dict[str, str]]] = []
         self.stop_event = threading.Event()
         self.sent: dict[str, threading.Event] = {}  # set by slow_handler once a body is out
+        self.bytes_out = 0
+        self.bytes_in = 0
         self._lock = threading.Lock()
         server = self
 
+        def count_out(n: int) -> None:
+            with server._lock:
+                server.bytes_out += n
+
+        def count_in(n: int) -> None:
+            with server._lock:
+                server.bytes_in += n
+
         class H(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.0"
+
+            def setup(self) -> None:
+                super().setup()
+                self.rfile = _Counted(self.rfile, count_in)  # type: ignore[assignment]
+                self.wfile = _Counted(self.wfile, count_out)  # type: ignore[assignment]
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -362,3 +410,45 @@ def refresh_process(home: Path, text: bool = False) -> subprocess.Popen:
         [sys.executable, "-c", code, "news", "refresh", "--json", "--no-full-text"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text,
     )  # fmt: skip
+
+
+# --- pictures of a given weight -------------------------------------------------------------
+
+
+def photo(size: int, seed: int = 0) -> bytes:
+    """A PNG of exactly `size` bytes that any decoder reads (80x45 pixels of noise, then a
+    private chunk of noise that decoders skip), as heavy on the wire as a photo that size."""
+    import random
+    import struct
+    import zlib
+
+    rnd = random.Random(seed)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    w, h = 80, 45
+    raw = b"".join(b"\x00" + rnd.randbytes(3 * w) for _ in range(h))
+    head = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+    pixels = chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    pad = size - len(head) - len(pixels) - 12
+    assert pad >= 0, f"{size} bytes is too small for a photo"
+    return head + chunk(b"prVt", rnd.randbytes(pad)) + pixels
+
+
+def unannounced_handler(body: bytes, content_type: str = "image/png"):
+    """`body` with no Content-Length (the end of the connection ends it), as servers that
+    stream do: only by reading does the client learn how big it is."""
+
+    def handle(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", content_type)
+        h.end_headers()
+        try:
+            for i in range(0, len(body), 16_384):
+                h.wfile.write(body[i : i + 16_384])
+        except OSError:
+            pass
+
+    return handle

@@ -67,7 +67,7 @@ def test_unchanged_feed_costs_a_few_hundred_bytes(server, store, image_dir):
     for sid in ("etag", "lm"):
         assert second[sid].status == NOT_MODIFIED
         assert second[sid].new == 0
-        assert second[sid].bytes < 300, second[sid].bytes
+        assert second[sid].bytes < 500, second[sid].bytes  # the request ~300, the 304 ~100
     assert server.requests("/etag")[-1]["if-none-match"] == '"abc123"'
     assert server.requests("/lm")[-1]["if-modified-since"] == rfc822(BASE_TS)
     assert "gzip" in server.requests("/etag")[0]["accept-encoding"]

@@ -151,7 +151,7 @@ def test_a_gzip_bomb_picture_is_left_out_and_its_article_stored(
     with peak_growth() as peak:
         r = _by_source(refresh(store, image_dir=image_dir, processes=0))
     assert r["photos"].status == UPDATED and r["photos"].new == 2
-    assert "1 image(s) trop volumineuse(s) (plus de 3 Mo) ignorée(s)" in r["photos"].warning
+    assert "1 image(s) de plus de 300 Ko non téléchargée(s)" in r["photos"].warning
     assert r["photos"].bytes < 250_000
     assert (image_dir / clean.image_name(server.url("/photo1.png"))).exists()
     assert not (image_dir / clean.image_name(server.url("/photo2.png"))).exists()

@@ -159,6 +159,9 @@ RSS_VARIANTS = {
         "<item><title>Vignette</title><link>https://journal.example/vignette</link>"
         "<media:thumbnail> /m/vignette.jpg </media:thumbnail>"
         "<description>Avec media:thumbnail.</description></item>"
+        "<item><title>Taille</title><link>https://journal.example/taille</link>"
+        '<media:content url="/m/grande.jpg" medium="image" fileSize="123456"/>'
+        "<description>Avec sa taille.</description></item>"
     ),
     "dates": (
         "<item><title>ISO</title><link>https://journal.example/iso</link>"
@@ -207,6 +210,9 @@ def test_rss_variants_read_as_expected():
     assert by_title["Photo"].image_url == "http://127.0.0.1:8123/images/une.JPG"
     assert by_title["Média"].image_url == "http://127.0.0.1:8123/m/photo.png"
     assert by_title["Vignette"].image_url == "http://127.0.0.1:8123/m/vignette.jpg"
+    # the size the feed gives (the placeholder of a picture not downloaded shows it)
+    assert by_title["Photo"].image_size == 2 and by_title["Taille"].image_size == 123456
+    assert by_title["Média"].image_size is None and by_title["Vignette"].image_size is None
     assert by_title["Été à Ségou"].html == "Guillemets “cp1252” et … points"
     assert by_title["ISO"].published == calendar.timegm((2026, 9, 21, 8, 0, 0))
     assert by_title["Illisible"].published is None
@@ -236,7 +242,7 @@ ATOM_VARIANTS = {
         "<entry><title type='text'>Résumé seul</title><id>urn:uuid:0001</id>"
         "<updated>2026-09-21T10:00:00-04:00</updated>"
         '<summary type="html">&lt;p&gt;Le résumé.&lt;/p&gt;</summary>'
-        '<link rel="enclosure" type="image/jpeg" href="/img/e.jpg"/>'
+        '<link rel="enclosure" type="image/jpeg" href="/img/e.jpg" length="98765"/>'
         "<author><email>anonyme@blog.example</email></author></entry>"
     ),
     "media_thumbnail": (
@@ -263,6 +269,7 @@ def test_atom_variants_read_as_expected():
     assert text.html.startswith("<p>Premier paragraphe &lt;pas une balise&gt;.</p>")
     assert summary.link == "urn:uuid:0001" and summary.author == "anonyme@blog.example"
     assert summary.image_url == "http://127.0.0.1:8123/img/e.jpg"
+    assert summary.image_size == 98765
     assert thumb.image_url == "https://cdn.example/t.jpg"
 
 

@@ -126,6 +126,9 @@ def proxy_credentials(proxy: str) -> tuple[str, dict[str, str]]:
 # Who watches the current request (`client.Client`'s deadline): told of each socket a request
 # is sent on, it can shut it down, which ends a read blocked on a server that trickles bytes.
 socket_watch: ContextVar[Callable[[Any], None] | None] = ContextVar("socket_watch", default=None)
+# What the current request sent (`client.Client`'s count of the wire): [bytes], added to as
+# the request line, headers and body go out (a proxy's CONNECT included).
+bytes_sent: ContextVar[list[int] | None] = ContextVar("bytes_sent", default=None)
 
 
 class _Watched:
@@ -134,6 +137,12 @@ class _Watched:
         watch = socket_watch.get()
         if watch is not None:
             watch(self.sock)  # type: ignore[attr-defined]
+
+    def send(self, data: Any) -> None:
+        counter = bytes_sent.get()
+        if counter is not None and isinstance(data, (bytes, bytearray)):
+            counter[0] += len(data)
+        super().send(data)  # type: ignore[misc]
 
 
 class _HTTPConnection(_Watched, HTTPConnection):

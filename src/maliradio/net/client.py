@@ -9,9 +9,11 @@ pages, pictures, station logos), on the pool managers of `maliradio.net`.
 - The body is decoded (gzip, deflate) as it comes, at most CHUNK bytes at a time (urllib3
   >= 2.6.3 bounds each decompression to what is asked), and counted against `max_bytes` as
   it is decoded: a gzip bomb stops at the cap, after ~1 KB of it per MB decoded.
-- What came on the wire is counted (`wire_bytes`): the headers (near enough) and the body as
-  received, before decoding (urllib3's `tell()`, which `read1` keeps, chunked or not), the
-  redirects included.
+- What crossed the wire is counted (`wire_bytes`), both ways, the redirects included: what
+  was sent (request lines and headers, counted as they go out: `net.bytes_sent`), and what
+  came, the headers (near enough) and the body as received, before decoding (urllib3's
+  `tell()`, which `read1` keeps, chunked or not). TLS's own bytes (handshakes, record
+  headers) are not seen from here.
 - A deadline for the whole GET, redirects included: a watchdog thread shuts the socket down
   when it passes, so a server that trickles a byte now and then (which the silence timeout
   never catches) is given up on even while a read waits.
@@ -67,7 +69,12 @@ class TooManyRedirects(HttpError):
 
 
 class TooLarge(HttpError):
-    """The body, decoded, passed `max_bytes`."""
+    """The body, decoded, passed `max_bytes`; `announced`: the Content-Length that said so
+    before any of it came (None: cut off as it came)."""
+
+    def __init__(self, message: str, announced: int | None = None) -> None:
+        super().__init__(message)
+        self.announced = announced
 
 
 class DecodingError(HttpError):
@@ -94,7 +101,8 @@ class Response:
     url: str  # after redirects
     body: bytes  # decoded
     history: tuple[int, ...]  # the statuses of the redirects followed, in order
-    wire_bytes: int
+    wire_bytes: int  # sent and received, redirects included
+    sent_bytes: int = 0  # of which sent (request lines and headers)
 
 
 class Client:
@@ -131,9 +139,14 @@ class Client:
         before `deadline` (a `time.monotonic()` time) when given. Raises HttpError."""
         guard = _Guard(self._watchdog, deadline) if deadline is not None else None
         token = net.socket_watch.set(guard.watch if guard is not None else None)
+        sent = [0]
+        sent_token = net.bytes_sent.set(sent)
         try:
-            return self._get(url, {**self.headers, **(headers or {})}, max_bytes, guard, cancel)
+            return self._get(
+                url, {**self.headers, **(headers or {})}, max_bytes, guard, cancel, sent
+            )
         finally:
+            net.bytes_sent.reset(sent_token)
             net.socket_watch.reset(token)
             if guard is not None:
                 guard.end()
@@ -145,13 +158,15 @@ class Client:
         max_bytes: int,
         guard: _Guard | None,
         cancel: threading.Event | None,
+        sent: list[int],
     ) -> Response:
         history: list[int] = []
-        wire = 0  # the redirects followed
+        received = 0  # the redirects followed
         resp: Any = None
 
         def cost() -> int:
-            return wire + (_header_bytes(resp) + resp.tell() if resp is not None else 0)
+            now = _header_bytes(resp) + resp.tell() if resp is not None else 0
+            return sent[0] + received + now
 
         try:
             while True:
@@ -166,14 +181,14 @@ class Client:
                         guard.check()  # a read ended by the watchdog is no end of body
                     answer = Response(
                         resp.status, resp.reason or "", resp.headers, url, body, tuple(history),
-                        cost(),
+                        cost(), sent[0],
                     )  # fmt: skip
                     done, resp = resp, None
                     _let_go(done, guard, kept=True)  # (read whole: back in its pool already)
                     return answer
                 kept = _drain(resp)
                 history.append(resp.status)
-                wire = cost()
+                received += _header_bytes(resp) + resp.tell()
                 done, resp = resp, None
                 _let_go(done, guard, kept)
                 if len(history) > MAX_REDIRECTS:
@@ -246,7 +261,8 @@ class Client:
 def _read_body(resp: Any, max_bytes: int, cancel: threading.Event | None) -> bytes:
     length = resp.headers.get("content-length", "")
     if not resp.headers.get("content-encoding") and length.isdigit() and int(length) > max_bytes:
-        raise TooLarge(f"plus de {max_bytes} octets annoncés")  # not downloaded for nothing
+        # not downloaded for nothing
+        raise TooLarge(f"plus de {max_bytes} octets annoncés", announced=int(length))
     body = bytearray()
     while True:
         chunk = resp.read1(CHUNK, decode_content=True)  # at most CHUNK bytes decoded

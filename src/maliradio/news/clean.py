@@ -3,7 +3,9 @@
 - `sanitize`: nh3 allowlist (no scripts, iframes, forms, event handlers, styles, javascript: links).
 - `prepare_html`: sanitize, make links absolute, drop tracking pixels, list the images to download.
 - `localize_images`: point every image at the local cache (`cache:NAME`); an image that could
-  not be cached is removed, so nothing is ever loaded from the network at display time.
+  not be cached is removed, so nothing is ever loaded from the network at display time. A
+  picture left for later (`Later`: not the lead one, or too big, or data saver) is kept as
+  `later:URL`, which `display_html` shows as « Afficher l'image (120 Ko) » (pictures.py).
 - `paragraph_keys` / `strip_boilerplate`: the paragraphs a source repeats in many articles
   (share prompts, "suivez-nous", footers) are recognised by hash and dropped.
 - `extract_main`: main text of a web page (readability-lxml, imported only when needed).
@@ -20,6 +22,7 @@ import struct
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -27,6 +30,18 @@ from urllib.parse import urljoin, urlsplit
 import nh3
 
 CACHE_PREFIX = "cache:"
+# A picture not downloaded with the article: its address after this, its size in bytes (when
+# known) in `data-size`; the reader shows a link to fetch it, `PICTURE_SCHEME:NAME`.
+LATER_PREFIX = "later:"
+PICTURE_SCHEME = "maliradio-image"
+
+
+@dataclass(frozen=True)
+class Later:
+    """What `cache_image` answers for a picture left for the reader to ask for."""
+
+    size: int | None = None  # bytes, when known (a Content-Length seen, an enclosure length)
+
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn", "div",
@@ -364,11 +379,11 @@ class ArticleTree:
 
 
 def prepare_tree(
-    html: str, base_url: str, title: str, cache_image: Callable[[str], str | None]
+    html: str, base_url: str, title: str, cache_image: Callable[[str], str | Later | None]
 ) -> ArticleTree:
-    """The whole cleaning of one entry on a single parse: `prepare_html`, then each picture
-    through `cache_image(url) -> cache name or None` (`localize_images`), then the paragraph
-    keys (`paragraph_keys`)."""
+    """The whole cleaning of one entry on a single parse: `prepare_html`, then each picture,
+    in the order of the article, through `cache_image(url) -> cache name, Later or None`
+    (`localize_images`), then the paragraph keys (`paragraph_keys`)."""
     clean = sanitize(html)
     if not clean.strip():
         return ArticleTree("", [], None, [], title)
@@ -404,8 +419,9 @@ def prepare_article(
     return tree.raw, tree.keys, tree.raw_text()
 
 
-def localize_images(html: str, cached: Mapping[str, str | None]) -> str:
-    """Replace each remote image by its cache name; remove images that are not cached."""
+def localize_images(html: str, cached: Mapping[str, str | Later | None]) -> str:
+    """Replace each remote image by its cache name (or a placeholder for `Later`); remove
+    images that are neither."""
     if "<img" not in html:
         return html
     root = _parse_fragment(html)
@@ -413,12 +429,17 @@ def localize_images(html: str, cached: Mapping[str, str | None]) -> str:
     return _serialize(root)
 
 
-def _localize_tree(root: Any, cached: Mapping[str, str | None]) -> None:
-    """Point each picture at its cache name; drop the pictures that are not cached (no remote
+def _localize_tree(root: Any, cached: Mapping[str, str | Later | None]) -> None:
+    """Point each picture at its cache name, or mark it for later; drop the others (no remote
     load at display time), then the blocks they leave empty."""
     for img in list(root.iter("img")):
-        name = cached.get(img.get("src") or "")
-        if name:
+        src = img.get("src") or ""
+        name = cached.get(src)
+        if isinstance(name, Later):
+            img.set("src", LATER_PREFIX + src)
+            if name.size:
+                img.set("data-size", str(name.size))
+        elif name:
             img.set("src", CACHE_PREFIX + name)
         else:
             _drop(img)
@@ -755,18 +776,25 @@ def image_dimensions(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def display_html(html: str, cache_dir: Path, max_width: int | None = None) -> str:
+def display_html(
+    html: str,
+    cache_dir: Path,
+    max_width: int | None = None,
+    placeholder: Callable[[int | None], str] | None = None,
+) -> str:
     """Stored HTML with `cache:NAME` images turned into file URLs of the image cache.
     Images missing from the cache are dropped; with `max_width`, wide ones are scaled down
-    (for QTextBrowser, which knows no CSS max-width)."""
+    (for QTextBrowser, which knows no CSS max-width). A picture left for later is shown from
+    the cache once it is there (asked for since), else as a link `maliradio-image:NAME` whose
+    text is `placeholder(its size in bytes, or None)`: « Afficher l'image (120 Ko) »."""
     base = cache_dir.resolve().as_uri().rstrip("/") + "/"
+    label = placeholder or placeholder_text
 
-    def fix(m: re.Match[str]) -> str:
-        tag, name = m.group(0), m.group(1)
+    def cached(tag: str, name: str) -> str:
         path = cache_dir / name
         if "/" in name or not path.is_file():
             return ""
-        tag = re.sub(r'\s(width|height)="[^"]*"', "", tag)
+        tag = re.sub(r'\s(width|height|data-size)="[^"]*"', "", tag)
         if max_width:
             try:
                 with path.open("rb") as fh:
@@ -777,7 +805,52 @@ def display_html(html: str, cache_dir: Path, max_width: int | None = None) -> st
             tag = tag.replace("<img", f'<img width="{width}"', 1)
         return tag.replace(f'src="{CACHE_PREFIX}', f'src="{base}', 1)
 
-    return re.sub(r'<img\b[^>]*\bsrc="' + re.escape(CACHE_PREFIX) + r'([^"]+)"[^>]*>', fix, html)
+    def fix(m: re.Match[str]) -> str:
+        tag, kind, ref = m.group(0), m.group(1), m.group(2)
+        if kind + ":" == CACHE_PREFIX:
+            return cached(tag, ref)
+        name = image_name(htmlmod.unescape(ref))
+        if (cache_dir / name).is_file():
+            tag = tag.replace(f'src="{LATER_PREFIX}{ref}"', f'src="{CACHE_PREFIX}{name}"', 1)
+            return cached(tag, name)
+        text = htmlmod.escape(label(_size_attr(tag)), quote=False)
+        return f'<a href="{PICTURE_SCHEME}:{name}">{text}</a>'
+
+    return _SHOWN_IMG.sub(fix, html)
+
+
+_SHOWN_IMG = re.compile(
+    r'<img\b[^>]*\bsrc="(' + CACHE_PREFIX[:-1] + "|" + LATER_PREFIX[:-1] + r'):([^"]+)"[^>]*>'
+)
+_LATER_IMG = re.compile(r'<img\b[^>]*\bsrc="' + re.escape(LATER_PREFIX) + r'([^"]+)"[^>]*>')
+_SIZE_ATTR = re.compile(r'\sdata-size="(\d{1,12})"')
+
+
+def _size_attr(tag: str) -> int | None:
+    m = _SIZE_ATTR.search(tag)
+    return (int(m.group(1)) or None) if m else None
+
+
+def size_text(nbytes: int) -> str:
+    """« 120 Ko », « 1,2 Mo »: decimal, as phone plans count."""
+    if nbytes < 999_500:
+        return f"{max(1, round(nbytes / 1000))} Ko"
+    return f"{nbytes / 1e6:.1f} Mo".replace(".", ",")
+
+
+def placeholder_text(size: int | None) -> str:
+    """The placeholder of a picture left for later (the window translates its own)."""
+    return f"Afficher l'image ({size_text(size)})" if size else "Afficher l'image"
+
+
+def later_images(html: str) -> dict[str, tuple[str, int | None]]:
+    """The pictures left for later in stored HTML: {cache name: (address, size or None)}, the
+    name being what the placeholder's link says (`maliradio-image:NAME`)."""
+    out: dict[str, tuple[str, int | None]] = {}
+    for m in _LATER_IMG.finditer(html or ""):
+        url = htmlmod.unescape(m.group(1))
+        out.setdefault(image_name(url), (url, _size_attr(m.group(0))))
+    return out
 
 
 def cache_names(html: str) -> list[str]:

@@ -3,7 +3,7 @@
 maliradio news sources [--json]
 maliradio news add URL [--name NOM] [--country ML|BF|NE|INT]
 maliradio news remove ID | enable ID | disable ID
-maliradio news refresh [--source ID]... [--json]
+maliradio news refresh [--source ID]... [--json] [--data-saver]
 maliradio news list [--source ID]... [--country C] [--search TEXTE] [--limit N] [--json]
 maliradio news show ID [--text]
 maliradio news import-opml FICHIER | export-opml FICHIER
@@ -174,6 +174,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         fetch_full_articles=settings.news_fetch_full_articles and not args.no_full_text,
         silence_timeout=args.timeout,
         progress=progress,
+        data_saver=args.data_saver or settings.data_saver,
     )
     if not args.json:
         if report.offline:
@@ -376,6 +377,12 @@ def register(subparsers: Any) -> None:
     )
     s.add_argument(
         "--no-full-text", action="store_true", help="ne pas télécharger les pages d'articles"
+    )
+    s.add_argument(
+        "--data-saver",
+        action="store_true",
+        help="économiseur de données : les flux seuls, sans images ni pages d'articles"
+        " (toujours actif quand le réglage data_saver l'est)",
     )
     # the window's automatic refreshes: sources in pause after errors are skipped
     s.add_argument("--automatic", action="store_true", help=argparse.SUPPRESS)

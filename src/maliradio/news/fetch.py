@@ -16,7 +16,11 @@ unusual feeds).
 - Parsing and cleaning (`steps.py`) run in a few worker processes (`_Cpu`): threads only wait
   on the network, so up to 32 sources are fetched at once, and the cores do the CPU work.
 - Summary-only feeds: each NEW article page is fetched once and its main text extracted.
-- Pictures are downloaded now, into the image cache, so reading never touches the network.
+- The lead picture of each new article is downloaded now, into the image cache (at most
+  `pictures.LEAD_MAX_BYTES`), so reading never touches the network; the others wait for the
+  reader to ask for them (pictures.py). Data saver: no pictures and no article pages.
+- What each source cost (both ways, as `net.client` counts it) goes to the data meter, one
+  write per source and refresh.
 
 Database writes happen on the calling thread only (one transaction per source); the worker
 threads only do network, and hand parsing and cleaning to the worker processes (or do it
@@ -38,8 +42,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from maliradio import __version__
+from maliradio.datameter import DataMeter
 from maliradio.net import client as netclient
-from maliradio.news import clean
+from maliradio.news import clean, pictures
 from maliradio.news.models import STATUS_NOT_MODIFIED, PreparedArticle, Source, SourceUpdate
 from maliradio.news.parse import (
     feed_links,
@@ -48,6 +53,8 @@ from maliradio.news.parse import (
 )
 from maliradio.news.steps import (
     _CPU_STEPS,
+    LEAD,
+    NONE,
     WORKER_ENV,
     _clean_drafts,
     _clean_pages,
@@ -75,7 +82,6 @@ ACCEPT_FEED = (
 # Caps on what a response may weigh once decoded (a gzip bomb stops there):
 MAX_FEED_BYTES = 5_000_000  # 200 items (what a refresh reads) of 25 KB of full text each
 MAX_PAGE_BYTES = 2_000_000  # an article page is 50-500 KB of HTML; past 2 MB it is no article
-MAX_IMAGE_BYTES = 3_000_000  # a news photo is 50-500 KB; a camera's original at most ~3 MB
 SOURCE_DEADLINE = 300.0  # s: a 5 MB feed at 20 KB/s (a slow mobile link) takes 250 s
 STEP_TIMEOUT = 120.0  # s: a worker process silent that long on one step is killed
 MAX_IMAGES_PER_SOURCE = 80
@@ -92,10 +98,13 @@ ERROR = "error"
 class FetchError(Exception):
     """kind: connect (no network / host unreachable), timeout, too-large, http, other."""
 
-    def __init__(self, message: str, kind: str = "other", wire_bytes: int = 0) -> None:
+    def __init__(
+        self, message: str, kind: str = "other", wire_bytes: int = 0, size: int | None = None
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.wire_bytes = wire_bytes
+        self.size = size  # too-large: the size the server announced, when it did
 
 
 @dataclass
@@ -229,6 +238,7 @@ def _fetch_error(
             " téléchargement arrêté",
             "too-large",
             wire,
+            exc.announced,
         )
     if isinstance(exc, netclient.Cancelled):
         return FetchError("Actualisation annulée", "cancelled", wire)
@@ -322,6 +332,7 @@ class _Context:
         max_bytes: int,
         cancel: threading.Event | None,
         deadline: float = SOURCE_DEADLINE,
+        pictures: str = LEAD,
     ) -> None:
         self.client = client
         self.deadline = deadline  # s per source
@@ -330,7 +341,9 @@ class _Context:
         self.fetch_full_articles = fetch_full_articles
         self.max_bytes = max_bytes
         self.cancel = cancel
+        self.pictures = pictures  # steps.LEAD or steps.NONE (data saver)
         self._failed_images: set[str] = set()
+        self._too_large: dict[str, int | None] = {}  # with the size announced, if it was
         self._lock = threading.Lock()
 
     def get(self, url: str, max_bytes: int, headers: dict[str, str], deadline: float) -> HttpResult:
@@ -344,8 +357,12 @@ class _Context:
             deadline=deadline,
         )
 
-    def image(self, url: str, counter: list[int], deadline: float) -> str | None:
-        """Cache one picture; returns its cache name, or None (failed, pixel, too big)."""
+    def image(
+        self, url: str, counter: list[int], deadline: float, announced: int | None = None
+    ) -> str | clean.Later | None:
+        """Cache one lead picture (`announced`: its size as the feed gives it); returns its
+        cache name, Later (too big, or no time or room left: the reader may ask for it), or
+        None (failed, not a picture, a pixel)."""
         name = clean.image_name(url)
         path = self.image_dir / name
         if path.exists():
@@ -357,25 +374,31 @@ class _Context:
         with self._lock:
             if url in self._failed_images:
                 return None
-        if counter[0] >= MAX_IMAGES_PER_SOURCE:
-            return None
+            if url in self._too_large:
+                counter[2] += 1
+                return clean.Later(self._too_large[url])
+        if announced is not None and announced > pictures.LEAD_MAX_BYTES:
+            counter[2] += 1  # the feed says so: not even asked for
+            return clean.Later(announced)
+        if counter[0] >= MAX_IMAGES_PER_SOURCE or time.monotonic() >= deadline:
+            return clean.Later()
         counter[0] += 1
         try:
-            r = self.get(url, MAX_IMAGE_BYTES, {"Accept": "image/*"}, deadline)
+            r = self.get(url, pictures.LEAD_MAX_BYTES, {"Accept": "image/*"}, deadline)
         except FetchError as exc:
             counter[1] += exc.wire_bytes
-            counter[2] += exc.kind == "too-large"
-            if exc.kind not in ("deadline", "cancelled"):  # (the picture itself is not at fault)
+            if exc.kind == "too-large":  # announced (then not downloaded) or cut off
+                counter[2] += 1
                 with self._lock:
-                    self._failed_images.add(url)
+                    self._too_large[url] = exc.size
+                return clean.Later(exc.size)
+            if exc.kind in ("deadline", "cancelled"):  # (the picture itself is not at fault)
+                return clean.Later()
+            with self._lock:
+                self._failed_images.add(url)
             return None
         counter[1] += r.wire_bytes
-        ctype = r.headers.get("content-type", "").lower()
-        dims = clean.image_dimensions(r.body)
-        ok = r.status == 200 and r.body and (ctype.startswith("image/") or dims is not None)
-        if ok and dims is not None and dims[0] <= 2 and dims[1] <= 2:
-            ok = False  # tracking pixel
-        if not ok:
+        if not pictures.is_picture(r.status, r.headers.get("content-type", ""), r.body):
             with self._lock:
                 self._failed_images.add(url)
             return None
@@ -698,6 +721,7 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
         paragraph_counts,
         ctx.fetch_full_articles,
         now,
+        ctx.pictures,
     )
     parsed = read.parsed
     if parsed.error:
@@ -713,7 +737,7 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
     for i, e in read.pages:  # summary only: the article page, once
         if _cancelled(ctx, out):
             return out
-        draft = _Draft(i, e, r.url, e.html)
+        draft = _Draft(i, e, r.url, e.html, pictures=ctx.pictures)
         try:
             page = ctx.get(e.link, MAX_PAGE_BYTES, {"Accept": "text/html,*/*;q=0.5"}, deadline)
         except FetchError as exc:
@@ -736,18 +760,25 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
         drafts = drafts + cpu.run(_clean_pages, pages, counts)
         drafts.sort(key=lambda d: d.index)
     redo: list[_Draft] = []
-    for d in drafts:  # the pictures, in the order of the feed
+    for d in drafts:  # the lead pictures, in the order of the feed
         if d.article is None:
             continue
         if _cancelled(ctx, out):
             return out
-        failed = {
-            url for url in d.images if url not in d.failed and not ctx.image(url, counter, deadline)
-        }
-        if failed:
+        failed: set[str] = set()
+        later: dict[str, int | None] = {}
+        for url in d.images:
+            size = d.entry.image_size if d.entry and url == d.entry.image_url else None
+            got = ctx.image(url, counter, deadline, size)
+            if isinstance(got, clean.Later):
+                later[url] = got.size
+            elif not got:
+                failed.add(url)
+        if failed or later:  # cleaned again: without it, or with its placeholder
             d.failed = d.failed | failed
+            d.later = {**d.later, **later}
             redo.append(d)
-    if redo:  # a picture could not be had: clean those articles again without it
+    if redo:  # a lead picture not had: those articles cleaned again without it, or its placeholder
         others = (d.article for d in drafts if d.article and d not in redo)
         redone = {
             d.index: d for d in cpu.run(_clean_drafts, redo, _with_keys(paragraph_counts, others))
@@ -767,8 +798,10 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
     if page_warnings:
         notes.append(f"{page_warnings} page(s) d'article non téléchargée(s)")
     if counter[2]:
-        size = f"{MAX_IMAGE_BYTES / 1_000_000:g}".replace(".", ",")
-        notes.append(f"{counter[2]} image(s) trop volumineuse(s) (plus de {size} Mo) ignorée(s)")
+        notes.append(
+            f"{counter[2]} image(s) de plus de {clean.size_text(pictures.LEAD_MAX_BYTES)}"
+            " non téléchargée(s) (affichables sur demande)"
+        )
     if time.monotonic() >= deadline:
         notes.append(
             f"temps accordé à la source dépassé ({ctx.deadline:g} s) :"
@@ -820,6 +853,8 @@ def refresh(
     cancel: threading.Event | None = None,
     processes: int | None = None,
     deadline: float = SOURCE_DEADLINE,
+    data_saver: bool = False,
+    meter: DataMeter | None = None,
 ) -> RefreshReport:
     """Fetch the given sources (default: every enabled one) and store what changed.
 
@@ -833,8 +868,14 @@ def refresh(
 
     `deadline`: seconds for each source, its feed, pages and pictures all told; a feed not in
     by then is an error, pages and pictures not in by then are done without.
+
+    `data_saver`: the feeds only, summaries as they come: no article page, no picture (each
+    stays a placeholder the reader can ask for). What each source cost is added to `meter`
+    (the user's data meter by default) as it is stored.
     """
     from maliradio import paths
+
+    meter = meter if meter is not None else DataMeter()
 
     image_dir = image_dir or paths.image_cache_dir()
     image_dir.mkdir(parents=True, exist_ok=True)
@@ -904,8 +945,9 @@ def refresh(
             client = make_client(silence_timeout=silence_timeout, connect_timeout=connect_timeout)
             limiter = HostLimiter(per_host)
             ctx = _Context(
-                client, limiter, image_dir, fetch_full_articles, max_bytes, cancel, deadline
-            )
+                client, limiter, image_dir, fetch_full_articles and not data_saver, max_bytes,
+                cancel, deadline, NONE if data_saver else LEAD,
+            )  # fmt: skip
             with (
                 store.larger_cache(),
                 store.deferred_search_index(),  # the new articles indexed together at the end
@@ -929,6 +971,7 @@ def refresh(
                         o.source.id, ERROR, bytes=o.wire, error=o.error, kind=o.kind,
                         http_status=o.http_status,
                     )  # fmt: skip
+                    meter.add("news", o.source.id, o.wire)  # (one short write: never raises)
                     try:
                         if o.update is not None:
                             stats = store.apply_update(o.update)

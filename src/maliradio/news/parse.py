@@ -45,6 +45,7 @@ class ParsedEntry:
     summary_only: bool
     content_hash: str
     image_url: str = ""  # media:thumbnail / enclosure, when the content has no picture
+    image_size: int | None = None  # its size in bytes, as the feed says (length, fileSize)
 
 
 @dataclass
@@ -113,17 +114,25 @@ def _best_content(entry: Any) -> tuple[str, bool]:
     return best, plain
 
 
-def _image_url(entry: Any, base: str) -> str:
+def _image_url(entry: Any, base: str) -> tuple[str, int | None]:
+    """The picture the feed names for the entry, and its size when the feed says it."""
     for key in ("media_content", "media_thumbnail"):
         for m in entry.get(key) or []:
             url = m.get("url") or ""
             medium = m.get("medium") or m.get("type") or "image"
             if url and "image" in medium:
-                return urljoin(base, str(url))
+                return urljoin(base, str(url)), _size(m.get("filesize"))
     for enc in entry.get("enclosures") or []:
         if (enc.get("type") or "").startswith("image/") and enc.get("href"):
-            return urljoin(base, str(enc["href"]))
-    return ""
+            return urljoin(base, str(enc["href"])), _size(enc.get("length"))
+    return "", None
+
+
+def _size(value: Any) -> int | None:
+    """A size attribute (an enclosure's length, media:content's fileSize): bytes, or None when
+    absent or not a number (0 included: feeds write it for "unknown")."""
+    text = str(value or "").strip()
+    return (int(text) or None) if text.isascii() and text.isdigit() and len(text) < 13 else None
 
 
 def looks_like_html(body: bytes, content_type: str) -> bool:
@@ -242,7 +251,7 @@ def _entry(
     plain: bool,
     published: float | None,
     author: str,
-    image_url: str,
+    image_url: tuple[str, int | None],
 ) -> bool:
     """Append one entry: the same last steps for both readers. False when the entry is empty
     (then skipped)."""
@@ -270,7 +279,8 @@ def _entry(
             html=body_html,
             summary_only=not _has_text(body_html, SUMMARY_ONLY_CHARS),
             content_hash=digest,
-            image_url=image_url,
+            image_url=image_url[0],
+            image_size=image_url[1],
         )
     )
     return True
@@ -746,15 +756,19 @@ class _Reader:
         return _timestamp({"published_parsed": self.h.parse_date(value)})
 
     def image(
-        self, media: list[dict[str, str]], thumbs: list[dict[str, str]], encl: list[str]
-    ) -> str:
-        """`_image_url`'s choice: media:content, media:thumbnail, then an image enclosure."""
+        self,
+        media: list[dict[str, str]],
+        thumbs: list[dict[str, str]],
+        encl: list[tuple[str, str | None]],
+    ) -> tuple[str, int | None]:
+        """`_image_url`'s choice: media:content, media:thumbnail, then an image enclosure
+        (`encl`: its address and length), with its size."""
         for m in media + thumbs:
             found = m.get("url") or ""
             medium = m.get("medium") or m.get("type") or "image"
             if found and "image" in medium:
-                return urljoin(self.url, found)
-        return urljoin(self.url, encl[0]) if encl else ""
+                return urljoin(self.url, found), _size(m.get("filesize"))
+        return (urljoin(self.url, encl[0][0]), _size(encl[0][1])) if encl else ("", None)
 
     def media(
         self, el: Any, name: str, media: list[dict[str, str]], thumbs: list[dict[str, str]]
@@ -877,7 +891,7 @@ def _rss_item(r: _Reader, item: Any, rdf: bool) -> dict[str, Any]:
     one: dict[str, Any] = {}
     media: list[dict[str, str]] = []
     thumbs: list[dict[str, str]] = []
-    encl: list[str] = []
+    encl: list[tuple[str, str | None]] = []
     guid_is_link = False
     for el in item:
         kind, name = r.name(el)
@@ -888,7 +902,7 @@ def _rss_item(r: _Reader, item: Any, rdf: bool) -> dict[str, Any]:
                     raise _Unusual("enclosure")
                 href = _enforce_href(a)
                 if href and a.get("type", "").startswith("image/"):
-                    encl.append(href)
+                    encl.append((href, a.get("length")))
                 continue
             if name in one:
                 raise _Unusual(f"repeated {name}")
@@ -981,7 +995,7 @@ def _atom_entry(r: _Reader, entry: Any) -> dict[str, Any]:
     link: str | None = None
     media: list[dict[str, str]] = []
     thumbs: list[dict[str, str]] = []
-    encl: list[str] = []
+    encl: list[tuple[str, str | None]] = []
     for el in entry:
         kind, name = r.name(el)
         if kind == "core" and name in _ATOM_READ:
@@ -1009,7 +1023,7 @@ def _atom_entry(r: _Reader, entry: Any) -> dict[str, Any]:
             if rel == "alternate" and _content_type(type_) in _HTML_TYPES:
                 link = href  # the last one wins
             elif rel == "enclosure" and type_.startswith("image/"):
-                encl.append(href)
+                encl.append((href, a.get("length")))
         elif kind == "known" and name in _MEDIA:
             r.media(el, name, media, thumbs)
         elif kind == "core" and name == "category":

@@ -32,6 +32,12 @@ MAX_PAGES_PER_SOURCE = 25
 # Network stays in the refresh's threads: pictures are assumed cached while an article is
 # cleaned (their cache name only depends on their URL), downloaded afterwards, and the rare
 # article whose picture could not be had is cleaned again without it.
+#
+# Which pictures come with the article (`_Draft.pictures`): LEAD, its first picture (the one
+# the feed names for the item when the content has none); NONE (data saver). The others stay
+# in the article as placeholders, fetched when the reader asks (pictures.py).
+LEAD = "lead"
+NONE = "none"
 
 
 @dataclass
@@ -45,8 +51,11 @@ class _Draft:
     full: bool = False
     failed: frozenset[str] = frozenset()  # pictures known not to be in the cache
     article: PreparedArticle | None = None
-    images: list[str] = field(default_factory=list)  # pictures the article shows, in order
+    images: list[str] = field(default_factory=list)  # pictures to download with it, in order
     error: str = ""
+    pictures: str = LEAD  # which pictures come with the article: LEAD or NONE
+    # pictures left for later after all (too big, no time left), with their size when known
+    later: dict[str, int | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,6 +74,7 @@ def _read_feed(
     paragraph_counts: tuple[int, dict[str, int]],
     fetch_full_articles: bool,
     now: float,
+    pictures: str = LEAD,
 ) -> _FeedRead:
     """CPU step 1: parse the feed, sort its entries (already stored and unchanged / article
     page to fetch / to clean now) and clean those that need no more network."""
@@ -102,7 +112,7 @@ def _read_feed(
             budget -= 1
             out.pages.append((i, e))
         else:
-            todo.append(_Draft(i, e, url, e.html))
+            todo.append(_Draft(i, e, url, e.html, pictures=pictures))
     parsed.entries = []
     out.drafts = _clean_drafts(todo, paragraph_counts)
     return out
@@ -150,10 +160,19 @@ def _clean_draft(d: _Draft) -> tuple[PreparedArticle, clean.ArticleTree]:
     if e.image_url and "<img" not in body:
         body = f'<figure><img src="{htmlmod.escape(e.image_url)}"></figure>' + body
     images: list[str] = []
+    first = True
 
-    def assume_cached(url: str) -> str | None:
+    def assume_cached(url: str) -> str | clean.Later | None:
+        nonlocal first
+        lead, first = first, False
+        if url in d.later:
+            return clean.Later(d.later[url])
+        if url in d.failed:
+            return None
+        if not lead or d.pictures == NONE:
+            return clean.Later(e.image_size if url == e.image_url else None)
         images.append(url)
-        return None if url in d.failed else clean.image_name(url)
+        return clean.image_name(url)
 
     tree = clean.prepare_tree(body, e.link or d.base_url, e.title, assume_cached)
     d.images = images

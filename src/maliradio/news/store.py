@@ -1437,13 +1437,18 @@ class NewsStore:
         return {r[0]: r[1] for r in rows}
 
     def referenced_images(self, starred_only: bool = False) -> set[str]:
-        # (the stored HTML: the reading form shows the same pictures, or fewer)
-        sql = "SELECT raw_html FROM articles WHERE deleted = 0 AND raw_html LIKE '%src=\"cache:%'"
+        # (the stored HTML: the reading form shows the same pictures, or fewer; a picture left
+        # for later is in the cache once the reader asked for it)
+        sql = (
+            "SELECT raw_html FROM articles WHERE deleted = 0"
+            " AND (raw_html LIKE '%src=\"cache:%' OR raw_html LIKE '%src=\"later:%')"
+        )
         if starred_only:
             sql += " AND is_starred = 1"
         names: set[str] = set()
         for (html,) in self._conn().execute(sql):
             names.update(clean.cache_names(html))
+            names.update(clean.later_images(html))
         return names
 
     def integrity_ok(self) -> bool:

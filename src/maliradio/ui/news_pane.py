@@ -69,7 +69,7 @@ from maliradio.news.store import NewsStore
 from maliradio.news.timefmt import full_date, relative_time
 from maliradio.settings import Settings
 from maliradio.ui.icons import icon
-from maliradio.ui.tasks import TaskQueue
+from maliradio.ui.tasks import TaskQueue, run_task
 
 log = logging.getLogger("maliradio.ui")
 
@@ -357,6 +357,7 @@ def refresh_command(
     *,
     automatic: bool = False,
     full_articles: bool = True,
+    data_saver: bool = False,
 ) -> tuple[str, list[str]]:
     """(program, arguments) of the child that refreshes: this same Python (or the frozen app,
     whose entry point takes the subcommands) running `news refresh --json`."""
@@ -367,6 +368,8 @@ def refresh_command(
         args.append("--automatic")  # honours the pause after errors, as timers should
     if not full_articles:
         args.append("--no-full-text")
+    if data_saver:
+        args.append("--data-saver")  # no pictures, no article pages
     if getattr(sys, "frozen", False):
         return sys.executable, args
     return sys.executable, ["-m", "maliradio", *args]
@@ -738,6 +741,7 @@ class NewsPane(QWidget):
             source_ids,
             automatic=automatic,
             full_articles=self.settings.news_fetch_full_articles,
+            data_saver=self.settings.data_saver,
         )
         if source_ids:
             self._start_job(program, args, len(dict.fromkeys(source_ids)))
@@ -778,8 +782,13 @@ class NewsPane(QWidget):
 
         return self.settings.news_refresh_minutes > 0 and not paths.offline()
 
-    def _apply_settings(self) -> None:
+    def _auto_minutes(self) -> int:
+        """Minutes between automatic refreshes: twice the setting with the data saver on."""
         minutes = max(0, int(self.settings.news_refresh_minutes))
+        return minutes * 2 if self.settings.data_saver else minutes
+
+    def _apply_settings(self) -> None:
+        minutes = self._auto_minutes()
         if self._auto_refresh_allowed():
             self.auto_timer.start(minutes * 60_000)
         else:
@@ -799,7 +808,7 @@ class NewsPane(QWidget):
 
     @_alive
     def _maybe_startup_refresh(self, last: str | None) -> None:
-        minutes = self.settings.news_refresh_minutes
+        minutes = self._auto_minutes()
         if self._closed or not self._auto_refresh_allowed():
             return
         try:
@@ -1048,6 +1057,7 @@ class NewsPane(QWidget):
         if a is None:
             return
         width = max(200, self.reader.viewport().width() - 24)
+        placeholder = self._placeholder()
 
         def load() -> tuple[Article | None, str, bool]:
             from maliradio import paths
@@ -1058,7 +1068,8 @@ class NewsPane(QWidget):
             was_unread = not art.read
             if was_unread:
                 self.store.set_read(art.id, True)
-            return art, clean.display_html(art.html, paths.image_cache_dir(), width), was_unread
+            body = clean.display_html(art.html, paths.image_cache_dir(), width, placeholder)
+            return art, body, was_unread
 
         self._db.run(load, on_success=self._show_article, on_error=self._task_failed)
 
@@ -1122,6 +1133,44 @@ class NewsPane(QWidget):
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
+        elif url.scheme() == clean.PICTURE_SCHEME:
+            self._fetch_picture(url.path())
+
+    def _placeholder(self) -> Callable[[int | None], str]:
+        """The text of a picture left for later, « Afficher l'image (120 Ko) » (for a worker)."""
+        plain, sized = self.tr("Afficher l'image"), self.tr("Afficher l'image (%1)")
+        return lambda size: sized.replace("%1", clean.size_text(size)) if size else plain
+
+    def _fetch_picture(self, name: str) -> None:
+        """A picture's placeholder was clicked: the picture, fetched off the GUI thread, then
+        the article shown again with it, at the same place (pictures.py)."""
+        art = self._current
+        found = clean.later_images(art.html).get(name) if art is not None else None
+        if art is None or found is None:
+            return
+        width = max(200, self.reader.viewport().width() - 24)
+        placeholder = self._placeholder()
+
+        def work() -> str:
+            from maliradio import paths
+            from maliradio.news.pictures import fetch_picture
+
+            fetch_picture(found[0], source_id=art.source_id)
+            return clean.display_html(art.html, paths.image_cache_dir(), width, placeholder)
+
+        self.status.setText(self.tr("Téléchargement de l'image…"))
+        run_task(work, on_success=lambda body: self._picture_fetched(art, body),
+                 on_error=self._task_failed)  # fmt: skip
+
+    @_alive
+    def _picture_fetched(self, art: Article, body: str) -> None:
+        self.status.setText("")
+        if self._current is not art:
+            return  # another article is shown now: the picture waits in the cache
+        bar = self.reader.verticalScrollBar()
+        at = bar.value()
+        self._show_article((art, body, False))
+        bar.setValue(at)
 
     @_alive
     def _task_failed(self, exc: BaseException) -> None:

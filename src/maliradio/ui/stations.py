@@ -51,21 +51,27 @@ LOGO_MAX_BYTES = 2 * 1024 * 1024  # decoded; a station logo weighs a few KB
 
 
 def fetch_logo(url: str) -> Path | None:
-    """Download a station logo once into the cache (worker thread)."""
+    """Download a station logo once into the cache (worker thread), counted in the data
+    meter (kind "logo")."""
     dest = logo_path(url)
     if dest.exists():
         return dest
     import time
 
     from maliradio import __version__
+    from maliradio.datameter import DataMeter
     from maliradio.net import client as netclient
 
     headers = {"User-Agent": f"maliradio/{__version__}"}
     with netclient.Client(connect_timeout=10.0, read_timeout=10.0, headers=headers) as client:
         try:
             resp = client.get(url, max_bytes=LOGO_MAX_BYTES, deadline=time.monotonic() + 60)
-        except netclient.TooLarge as exc:
-            raise ValueError("logo trop volumineux") from exc
+        except netclient.HttpError as exc:
+            DataMeter().add("logo", url, exc.wire_bytes)
+            if isinstance(exc, netclient.TooLarge):
+                raise ValueError("logo trop volumineux") from exc
+            raise
+    DataMeter().add("logo", url, resp.wire_bytes)
     if resp.status >= 400:
         raise ValueError(f"le serveur a répondu {resp.status}")
     data = resp.body
