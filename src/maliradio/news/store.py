@@ -709,6 +709,15 @@ class NewsStore:
             )
             return cur.rowcount > 0
 
+    def rename_source(self, source_id: str, name: str) -> bool:
+        """The user's own name for a source (a refresh keeps it)."""
+        name = " ".join(name.split())
+        if not name:
+            return False
+        with self.transaction() as conn:
+            cur = conn.execute("UPDATE sources SET name = ? WHERE id = ?", (name, source_id))
+            return cur.rowcount > 0
+
     def set_retention(self, source_id: str, keep_count: int, keep_days: int) -> None:
         with self.transaction() as conn:
             conn.execute(
