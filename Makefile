@@ -63,7 +63,7 @@ $(PKG_STAMP): packaging/requirements-build.txt $(STAMP)
 	touch $@
 
 # dist/maliradio/ (PyInstaller one-folder bundle) and dist/maliradio_<version>_<arch>.deb
-package: $(PKG_STAMP)
+package: $(PKG_STAMP) $(QM)
 	@sh packaging/check-sysdeps.sh package
 	$(BIN)/python packaging/make_icons.py build/icons
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \

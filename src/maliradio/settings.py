@@ -29,6 +29,9 @@ class Settings:
     # data saver: news without pictures or article pages, refreshed half as often; HLS at
     # its lightest variant
     data_saver: bool = False
+    data_budget_mb: int = 0  # the month's mobile data plan, in MB (0: none): notices at 80 %
+    # recordings to make (playback/recording.py Scheduled.to_record), kept across restarts
+    scheduled_recordings: list[dict[str, object]] = field(default_factory=list)
     # the signed station catalogue on the project's site, fetched once a day (catalog/published.py)
     catalogue_url: str = "https://maliradio.org/catalogue/stations.json"
     # closing the window while something plays keeps it playing in the tray (where there is one)

@@ -90,8 +90,9 @@ class Policy:
 class PlayerEngine(QObject):
     statusChanged = Signal(object)  # Status
     titleChanged = Signal(str)
-    # what was received from the network and listened to since the last report: (station id,
-    # or its address for an address played directly; bytes; seconds in "playing")
+    # what was received from the network and listened to since the last report (every 10 s
+    # while playing, and at each stop): (station id, or its address for an address played
+    # directly; bytes; seconds in "playing")
     usageReported = Signal(str, int, float)
     recordingChanged = Signal(object)  # the file being written, or None when it stops
 
@@ -367,7 +368,7 @@ class PlayerEngine(QObject):
         self._start_attempt()
 
     def report_usage(self) -> None:
-        """Emit `usageReported` with what has not been reported yet (also done every 30 s
+        """Emit `usageReported` with what has not been reported yet (also done every 10 s
         while playing, and when a station stops or changes)."""
         st = self._station
         nbytes = self._unreported_bytes
@@ -707,7 +708,7 @@ class PlayerEngine(QObject):
         now = time.monotonic()
         state = self._status.state
         self._usage_ticks += 1
-        if self._usage_ticks % 30 == 0:
+        if self._usage_ticks % 10 == 0:
             self.report_usage()
         if state is State.PLAYING:
             mark = self._progress()

@@ -50,6 +50,10 @@ class StationCard(QWidget):
         lay.addWidget(self.logo)
         lay.addWidget(self.name)
         lay.addWidget(self.details)
+        self.rate = QLabel(self)
+        self.rate.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.rate.setAccessibleName(self.tr("Données par heure"))
+        lay.addWidget(self.rate)
         lay.addStretch(2)
         self.show_station(None)
 
@@ -91,6 +95,13 @@ class StationCard(QWidget):
         if st.homepage and st.homepage.startswith(("http://", "https://")):
             parts.append(f'<a href="{_escape(st.homepage)}">{_escape(st.homepage)}</a>')
         self.details.setText("<br>".join(parts))
+        self.set_data_rate("")
+
+    def set_data_rate(self, text: str) -> None:
+        """« ≈ 28 Mo/h »: what an hour of this station costs, once it has played a while."""
+        self.rate.setText(text)
+        self.rate.setVisible(bool(text))
+        self.rate.setToolTip(self.tr("Données consommées par heure d'écoute de cette station"))
 
 
 def _escape(text: str) -> str:

@@ -28,6 +28,7 @@ from maliradio.settings import Settings
 from maliradio.ui.card import StationCard
 from maliradio.ui.dialogs import StationDialog
 from maliradio.ui.icons import icon
+from maliradio.ui.listening import ListeningTools
 from maliradio.ui.playerbar import PlayerBar
 from maliradio.ui.sleeptimer import SleepTimer, sleep_menu
 from maliradio.ui.stations import StationList, logo_path
@@ -118,6 +119,9 @@ class MainWindow(QMainWindow):
         rl.addWidget(self.notice)
         rl.addWidget(self.splitter, 1)
         self.setCentralWidget(root)
+        self.listening = ListeningTools(self)  # recording, the data meter, the data saver
+        self.bar.set_record_action(self.listening.a_record)
+        self.bar.set_recording(None)
         self._make_menus()
 
         self.stations.stationActivated.connect(self.play_station)
@@ -173,6 +177,9 @@ class MainWindow(QMainWindow):
         a_add = QAction(self.tr("Ajouter une station…"), self)
         a_add.triggered.connect(self._add_station)
         m_file.addAction(a_add)
+        a_sources = QAction(self.tr("Sources d'actualités…"), self)
+        a_sources.triggered.connect(self.open_news_sources)
+        m_file.addAction(a_sources)
         a_prefs = QAction(self.tr("Préférences…"), self)
         a_prefs.setShortcut(QKeySequence.StandardKey.Preferences)
         a_prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -200,6 +207,7 @@ class MainWindow(QMainWindow):
         a_esc.triggered.connect(lambda: self._fullscreen(False))
         self.addAction(a_esc)
         m_play.addMenu(self.sleep_menu(m_play))
+        self.listening.add_to_menu(m_play)
         m_play.addSeparator()
         self.a_resume = QAction(self.tr("Reprendre la dernière station au démarrage"), self)
         self.a_resume.setCheckable(True)
@@ -228,6 +236,7 @@ class MainWindow(QMainWindow):
             )
             return
         self.engine.statusChanged.connect(self._on_status)
+        self.listening.attach_engine(self.engine)
         self._plays = health.PlayRecorder(self.engine)  # learns which address of a station works
         self.engine.titleChanged.connect(self._on_title)
         self.engine.set_volume(self.settings.volume)
@@ -261,6 +270,7 @@ class MainWindow(QMainWindow):
             self.show_notice(text)
         if hasattr(self.news, "set_settings"):  # else it gets them when it is made
             self.news.set_settings(self.settings)
+        self.listening.settings_loaded()
         self.ready = True
         if early:
             self._save_settings()
@@ -308,6 +318,7 @@ class MainWindow(QMainWindow):
         if self._is_starting_or_playing(st):
             return  # a second click, or a click and an activation: the station is on its way
         self.card.show_station(st)
+        self.listening.station_shown(st.id)
         if st.kind == "tv" and st.has_stream:
             self.stack.setCurrentWidget(self.video)
         else:
@@ -506,6 +517,11 @@ class MainWindow(QMainWindow):
 
     def _resume_toggled(self, on: bool) -> None:
         self._change_settings(resume_last_station=on)
+
+    def open_news_sources(self) -> None:
+        """The news sources dialog (the news pane owns it)."""
+        if hasattr(self.news, "open_sources"):
+            self.news.open_sources()
 
     def preferences(self) -> None:
         from maliradio.ui.prefs import PreferencesDialog

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -51,6 +52,11 @@ class PlayerBar(QWidget):
             lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.retry_button = QPushButton(self.tr("Réessayer"), self)
         self.retry_button.hide()
+        # « Enregistrer »: the window gives it its action (set_record_action)
+        self.record_button = QToolButton(self)
+        self.record_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.record_button.setAccessibleName(self.tr("Enregistrer"))
+        self.record_button.hide()
         self.mute_button = QToolButton(self)
         self.mute_button.setCheckable(True)
         self.mute_button.setIcon(icon("volume"))
@@ -74,6 +80,7 @@ class PlayerBar(QWidget):
         lay.addWidget(self.play_button)
         lay.addLayout(texts, 1)
         lay.addWidget(self.retry_button)
+        lay.addWidget(self.record_button)
         lay.addWidget(self.mute_button)
         lay.addWidget(self.volume)
         self._status = Status()
@@ -143,3 +150,21 @@ class PlayerBar(QWidget):
 
     def status_text(self) -> str:
         return self.status_label.text()
+
+    def set_record_action(self, action: QAction) -> None:
+        self.record_button.setDefaultAction(action)
+        self.record_button.show()
+
+    def set_recording(self, path: str | None) -> None:
+        """Recording into `path` (shown on the button, its file in the tooltip), or not."""
+        action = self.record_button.defaultAction()
+        if path is None:
+            self.record_button.setText(action.text() if action else self.tr("Enregistrer"))
+            self.record_button.setStyleSheet("")
+            self.record_button.setToolTip(self.tr("Enregistrer ce qui est en lecture (Ctrl+R)"))
+        else:
+            self.record_button.setText("● " + self.tr("Enregistrement"))
+            self.record_button.setStyleSheet("QToolButton { color: #c0392b; font-weight: bold; }")
+            self.record_button.setToolTip(
+                self.tr("Enregistrement dans %1 (cliquer pour arrêter)").replace("%1", path)
+            )
