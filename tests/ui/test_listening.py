@@ -93,3 +93,18 @@ def test_the_data_saver_toggle_reaches_the_player_and_is_kept(qtbot):
     win2 = open_window(qtbot)
     assert win2.listening.a_saver.isChecked() and win2.engine.data_saver
     close_window(win2)
+
+
+def test_the_tray_menu_has_record_and_the_data_saver(qtbot):
+    """(The menu itself; whether a tray shows it depends on the desktop.)"""
+    from maliradio.ui.tray import Tray
+
+    win = open_window(qtbot)
+    tray = Tray(win)
+    texts = [a.text() for a in tray.menu.actions()]
+    assert "Enregistrer" in texts and "Économie de données" in texts
+    saver = next(a for a in tray.menu.actions() if a.text() == "Économie de données")
+    saver.trigger()
+    assert win.settings.data_saver and win.engine.data_saver
+    assert win.listening.a_saver.isChecked()  # the same action as the window's menu
+    close_window(win)

@@ -34,6 +34,10 @@ class Tray(QObject):
         self.stations_menu = self.menu.addMenu(self.tr("Stations"))
         self.stations_menu.aboutToShow.connect(self.fill_stations)
         self.menu.addMenu(win.sleep_menu(self.menu))
+        listening = getattr(win, "listening", None)
+        if listening is not None:  # the window's own actions: one state, two places
+            self.menu.addAction(listening.a_record)
+            self.menu.addAction(listening.a_saver)
         self.menu.addSeparator()
         a_quit = self.menu.addAction(self.tr("Quitter"))
         a_quit.triggered.connect(win.quit)
