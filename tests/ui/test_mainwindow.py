@@ -252,3 +252,35 @@ def test_settings_saves_land_in_order_and_the_last_one_stays(qtbot):
     saved = json.loads(_settings_file().read_text())
     assert saved["favourites"] == ["rtb2", "ortm1", "radio-mali"]
     assert saved["volume"] == 17
+
+
+def test_adding_a_station_from_the_window_and_a_refused_address(qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from maliradio.ui.dialogs import StationDialog
+
+    win = open_window(qtbot)
+    seen_errors: list[str] = []
+
+    def fill(name: str, url: str) -> None:
+        dlg = next(w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, StationDialog) and w.isVisible())  # fmt: skip
+        if dlg.error.isVisible():
+            seen_errors.append(dlg.error.text())
+        dlg.name.setText(name)
+        dlg.url.setText(url)
+        dlg.accept()
+
+    # first a bad address: the dialog comes back with the reason, then a good one
+    QTimer.singleShot(200, lambda: fill("Radio Ségou", "ftp://segou.example/live"))
+    QTimer.singleShot(1200, lambda: fill("Radio Ségou", "http://segou.example/live"))
+    win._add_station()
+    qtbot.waitUntil(lambda: win.stations.station_item("user-radio-segou") is not None, timeout=5000)
+    assert seen_errors and "n'est pas une adresse de flux valide" in seen_errors[0]
+    saved = json.loads((Path(os.environ["MALIRADIO_HOME"]) / "config" / "stations.json")
+                       .read_text(encoding="utf-8"))  # fmt: skip
+    assert [s["name"] for s in saved["stations"]] == ["Radio Ségou"]
+    win._remove_station(win.catalog.get("user-radio-segou"))
+    qtbot.waitUntil(lambda: win.stations.station_item("user-radio-segou") is None, timeout=5000)
+    close_window(win)

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         # so that an early click never writes the defaults over the user's file
         self._early_changes: dict[str, object] = {}
         self._settings_queue = TaskQueue("settings", self)  # saves land in the order asked
+        self._catalog_queue = TaskQueue("catalogue", self)  # your stations' file, in order
         self._quitting = False
         self._want_desktop = desktop
         self.desktop = None  # DesktopIntegration, made after the first paint
@@ -565,31 +566,47 @@ class MainWindow(QMainWindow):
     def _edit_station(self, st: Station) -> None:
         self._station_dialog(st)
 
-    def _station_dialog(self, st: Station | None) -> None:
+    def _station_dialog(self, st: Station | None, dlg: StationDialog | None = None) -> None:
+        """Add (or edit) a station. The file is written on the catalogue's queue, off the
+        window's thread; a refusal (a bad address, a disk that will not take it) opens the
+        dialog again with the reason."""
         if self.catalog is None:
             return
-        dlg = StationDialog(st, self)
-        while dlg.exec():
-            v = dlg.values()
-            try:
-                if st is None:
-                    self.catalog.add_user_station(v["name"], v["url"], v["kind"], v["country"])
-                else:
-                    self.catalog.update_user_station(st.id, **v)
-            except (ValueError, OSError) as exc:
-                dlg.show_error(str(exc))
-                continue
-            self._show_stations()
+        dlg = dlg or StationDialog(st, self)
+        if not dlg.exec():
             return
+        v = dlg.values()
+        catalog = self.catalog
+
+        def work() -> Station:
+            if st is None:
+                return catalog.add_user_station(v["name"], v["url"], v["kind"], v["country"])
+            return catalog.update_user_station(st.id, **v)
+
+        def refused(exc: BaseException) -> None:
+            if not isinstance(exc, (ValueError, OSError)):
+                log.error("station non enregistrée : %s", exc, exc_info=exc)
+            dlg.show_error(str(exc))
+            self._station_dialog(st, dlg)
+
+        self._catalog_queue.run(
+            work, on_success=lambda _st: self._show_stations(), on_error=refused
+        )
 
     def _remove_station(self, st: Station) -> None:
         if self.catalog is None:
             return
-        try:
-            self.catalog.remove_user_station(st.id)
-        except (ValueError, OSError) as exc:
+
+        def refused(exc: BaseException) -> None:
             self.show_notice(str(exc))
-        self._show_stations()
+            self._show_stations()
+
+        self._catalog_queue.run(
+            self.catalog.remove_user_station,
+            st.id,
+            on_success=lambda _none: self._show_stations(),
+            on_error=refused,
+        )
 
     # ---- settings ----
     def _change_settings(self, later: bool = False, **changes: object) -> None:
@@ -668,6 +685,8 @@ class MainWindow(QMainWindow):
         self._save_settings()  # after any save still queued, so it is the one that stays
         self._settings_queue.wait(5000)
         self._settings_queue.close()
+        self._catalog_queue.wait(5000)  # a station being saved
+        self._catalog_queue.close()
         if self.engine is not None:
             self.engine.shutdown()
             self.engine = None
