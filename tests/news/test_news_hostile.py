@@ -4,9 +4,8 @@ logo), endless redirects, credentials and validators sent on to another host, en
 Each must end with a clear message for that source, bounded memory and time, and the other
 sources of the refresh stored.
 
-The body of a response is decoded in the refresh's own threads (worker processes only parse
-and clean what it hands them), so tracemalloc sees it here; the feeds are parsed in this
-process too (`processes=0`) for the entity bombs.
+The body of a response is decoded and parsed in the refresh's own threads, so tracemalloc
+sees it here.
 """
 
 from __future__ import annotations
@@ -107,7 +106,7 @@ def _warm_up(server, store, image_dir):
     server.set("/warm", rss20(make_items(server.base, 1, "Chaud", body=lambda i: body)))
     server.set("/warm.png", png(20, 10), content_type="image/png")
     store.add_source(server.url("/warm"), "warm")
-    refresh(store, ["warm"], image_dir=image_dir, processes=0)
+    refresh(store, ["warm"], image_dir=image_dir)
     store.remove_source("warm")
     for f in image_dir.iterdir():
         f.unlink()
@@ -124,7 +123,7 @@ def test_a_gzip_bomb_feed_stops_at_the_cap(server, store, image_dir, gzip_bomb):
     store.add_source(server.url("/bomb"), "bomb")
 
     with peak_growth() as peak:
-        r = _by_source(refresh(store, image_dir=image_dir, processes=0))
+        r = _by_source(refresh(store, image_dir=image_dir))
     assert r["bomb"].status == ERROR and r["bomb"].kind == "too-large"
     assert "trop volumineuse (plus de 5 Mo une fois décompressée)" in r["bomb"].error
     assert store.get_source("bomb").error == r["bomb"].error
@@ -148,7 +147,7 @@ def test_a_gzip_bomb_picture_is_left_out_and_its_article_stored(
     store.add_source(server.url("/feed"), "photos")
 
     with peak_growth() as peak:
-        r = _by_source(refresh(store, image_dir=image_dir, processes=0))
+        r = _by_source(refresh(store, image_dir=image_dir))
     assert r["photos"].status == UPDATED and r["photos"].new == 2
     assert "1 image(s) de plus de 300 Ko non téléchargée(s)" in r["photos"].warning
     assert r["photos"].bytes < 250_000
@@ -171,7 +170,7 @@ def test_a_redirect_whose_body_is_a_gzip_bomb_costs_64_kb_at_most(
     store.add_source(server.url("/old"), "moved")
 
     with peak_growth() as peak:
-        r = _by_source(refresh(store, image_dir=image_dir, processes=0))
+        r = _by_source(refresh(store, image_dir=image_dir))
     assert r["moved"].status == UPDATED and r["moved"].new == 2
     assert r["moved"].bytes < netclient.DRAIN_LIMIT + 2 * netclient.CHUNK  # not the 1 MB
     assert peak() < MEMORY_BOUND, peak()
@@ -300,7 +299,7 @@ def test_entity_bombs_are_refused_and_the_other_sources_stored(server, store, im
 
     t0 = time.monotonic()
     with peak_growth() as peak:
-        r = _by_source(refresh(store, image_dir=image_dir, processes=0))
+        r = _by_source(refresh(store, image_dir=image_dir))
     assert time.monotonic() - t0 < 5
     for sid in ("laughs", "laughs1", "long"):
         assert r[sid].status == ERROR and r[sid].kind == "not-feed"

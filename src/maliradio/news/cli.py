@@ -147,7 +147,8 @@ def cmd_enable(args: argparse.Namespace, enabled: bool) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from maliradio.news.fetch import ERROR, NOT_MODIFIED, SourceResult, refresh
+    from maliradio.news.fetch import refresh
+    from maliradio.news.models import ERROR, NOT_MODIFIED, SourceResult
     from maliradio.settings import Settings
 
     store = _store()
@@ -155,9 +156,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     def progress(r: SourceResult, done: int, total: int) -> None:
         if args.json:
-            data = r.to_json()
-            data.setdefault("kind", r.kind)  # why it failed (connect: unreachable), for the GUI
-            _print_json(data)
+            _print_json(r.to_json())
         elif r.status == ERROR:
             print(f"[{done}/{total}] {r.source} : erreur — {r.error}")
         elif r.status == NOT_MODIFIED:

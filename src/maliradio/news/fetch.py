@@ -1,7 +1,7 @@
 """Fetching feeds politely, for users who pay for every megabyte.
 
-maliradio.net does the HTTP (urllib3); parse.py reads the bytes (lxml, or feedparser for
-unusual feeds).
+maliradio.net does the HTTP (urllib3); parse.py reads the bytes (feedparser); steps.py
+parses and cleans.
 
 - Conditional GET (If-None-Match / If-Modified-Since): an unchanged feed costs a 304.
 - gzip and deflate (asked for, decoded as the body streams in).
@@ -13,8 +13,9 @@ unusual feeds).
   link, so that a server trickling a byte now and then is given up on. Size caps, counted on
   the decoded bytes as they are decoded (a gzip bomb stops at the cap). Several sources in
   parallel with at most `per_host` requests per host.
-- Parsing and cleaning (`steps.py`) run in a few worker processes (`_Cpu`): threads only wait
-  on the network, so up to 32 sources are fetched at once, and the cores do the CPU work.
+- Up to 32 sources are fetched at once, each on a thread that also parses and cleans what
+  it received. The window runs a refresh in a child process of its own (`news refresh
+  --json`), so that this CPU work never stalls it.
 - Summary-only feeds: each NEW article page is fetched once and its main text extracted.
 - The lead picture of each new article is downloaded now, into the image cache (at most
   `pictures.LEAD_MAX_BYTES`), so reading never touches the network; the others wait for the
@@ -22,9 +23,9 @@ unusual feeds).
 - What each source cost (both ways, as `net.client` counts it) goes to the data meter, one
   write per source and refresh.
 
-Database writes happen on the calling thread only (one transaction per source); the worker
-threads only do network, and hand parsing and cleaning to the worker processes (or do it
-themselves when there are none).
+Database writes happen on the calling thread only (one transaction per source); the
+threads do the network, the parsing and the cleaning. The full-text index is brought up to
+date once, when every source is stored.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -45,25 +46,29 @@ from maliradio import __version__
 from maliradio.datameter import DataMeter
 from maliradio.net import client as netclient
 from maliradio.news import clean, pictures
-from maliradio.news.models import STATUS_NOT_MODIFIED, PreparedArticle, Source, SourceUpdate
+from maliradio.news.models import (
+    ERROR,
+    NOT_MODIFIED,
+    UPDATED,
+    PreparedArticle,
+    RefreshReport,
+    Source,
+    SourceResult,
+    SourceUpdate,
+)
 from maliradio.news.parse import (
     feed_links,
     looks_like_html,
     parse_feed,
 )
 from maliradio.news.steps import (
-    _CPU_STEPS,
     LEAD,
     NONE,
-    WORKER_ENV,
-    _clean_drafts,
-    _clean_pages,
-    _Draft,
-    _dumps,
-    _FeedRead,
-    _read_feed,
-    _receive,
-    _with_keys,
+    Draft,
+    clean_drafts,
+    clean_pages,
+    read_feed,
+    with_keys,
 )
 from maliradio.news.store import NewsStore, prune_image_cache
 from maliradio.util import atomic_write_bytes
@@ -83,16 +88,10 @@ ACCEPT_FEED = (
 MAX_FEED_BYTES = 5_000_000  # 200 items (what a refresh reads) of 25 KB of full text each
 MAX_PAGE_BYTES = 2_000_000  # an article page is 50-500 KB of HTML; past 2 MB it is no article
 SOURCE_DEADLINE = 300.0  # s: a 5 MB feed at 20 KB/s (a slow mobile link) takes 250 s
-STEP_TIMEOUT = 120.0  # s: a worker process silent that long on one step is killed
 MAX_IMAGES_PER_SOURCE = 80
 IMAGE_CACHE_MAX_BYTES = 200_000_000
 DEFAULT_RETRY_AFTER = 30 * 60.0
 MAX_RETRY_AFTER = 7 * 86400.0
-
-# statuses reported per source by `refresh` (and `news refresh --json`)
-UPDATED = "updated"
-NOT_MODIFIED = "not-modified"
-ERROR = "error"
 
 
 class FetchError(Exception):
@@ -115,44 +114,6 @@ class HttpResult:
     url: str  # final URL, after redirects
     permanent_url: str | None  # set when every redirect was permanent (301/308)
     wire_bytes: int
-
-
-@dataclass
-class SourceResult:
-    source: str
-    status: str  # updated | not-modified | error
-    new: int = 0
-    updated: int = 0
-    bytes: int = 0
-    error: str = ""
-    warning: str = ""
-    http_status: int | None = None
-    kind: str = ""  # for errors: connect, timeout, too-large, http, not-feed, waiting, ...
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "status": self.status,
-            "new": self.new,
-            "updated": self.updated,
-            "bytes": self.bytes,
-            "error": self.error,
-            "warning": self.warning,
-        }
-
-
-@dataclass
-class RefreshReport:
-    results: list[SourceResult] = field(default_factory=list)
-    offline: bool = False
-
-    @property
-    def new(self) -> int:
-        return sum(r.new for r in self.results)
-
-    @property
-    def bytes(self) -> int:
-        return sum(r.bytes for r in self.results)
 
 
 class HostLimiter:
@@ -306,7 +267,7 @@ def _fmt_clock(ts: float) -> str:
     return time.strftime("%H:%M", time.localtime(ts))
 
 
-# --- per-source work (worker threads: network and parsing only) ----------------------------
+# --- per-source work (the refresh's threads) -----------------------------------------------------
 
 
 @dataclass
@@ -411,244 +372,6 @@ def _write_atomic(path: Path, data: bytes) -> None:
     atomic_write_bytes(path, data, fsync=False)
 
 
-class _Cpu:
-    """Runs the CPU steps in a few worker processes, or on the calling thread when there are
-    none or one fails (the same functions either way): the refresh is CPU-bound, and threads
-    share one core (the GIL).
-
-    A worker is this Python running `worker_main`, one step at a time, pickles over its
-    stdin / stdout. Each worker is given a second step while it works on one (`DEPTH`): it
-    starts that one as soon as it has sent its answer, instead of waiting for a refresh
-    thread to wake up, read the answer and send the next step (3-7 ms each time, the refresh
-    threads waiting for the interpreter lock while the database work holds it).
-
-    The workers start once the requests are sent (`start`, or the first step) and load their
-    modules while the feeds are on their way; started earlier, they would slow the sending
-    down. A worker ends when its stdin closes, so it also ends with the refresh when that is
-    killed."""
-
-    DEPTH = 2  # steps given to one worker at a time
-
-    def __init__(self, processes: int) -> None:
-        self._lock = threading.Condition()
-        self._workers: list[_Worker] = []
-        self._load: dict[_Worker, int] = {}  # steps given to each worker and not answered
-        self._to_start = processes if processes >= 2 else 0
-        self.processes = self._to_start  # 0: the steps run on the calling threads
-
-    def start(self) -> None:
-        with self._lock:
-            n, self._to_start = self._to_start, 0
-            for _ in range(n):
-                try:
-                    worker = _Worker()
-                except (OSError, ValueError):
-                    log.info("Processus de calcul indisponible", exc_info=True)
-                    break
-                self._workers.append(worker)
-                self._load[worker] = 0
-
-    def _take(self) -> _Worker | None:
-        """The least busy worker that can take a step (waiting for one); None when there are
-        no workers left."""
-        with self._lock:
-            while self._workers:
-                worker = min(self._workers, key=self._load.__getitem__)
-                if self._load[worker] < self.DEPTH:
-                    self._load[worker] += 1
-                    return worker
-                self._lock.wait(0.5)
-            return None
-
-    def _give_back(self, worker: _Worker, broken: bool = False) -> None:
-        with self._lock:
-            if worker in self._load:
-                self._load[worker] -= 1
-            if broken and worker in self._workers:
-                self._workers.remove(worker)
-            if broken:
-                self._lock.notify_all()  # (with no workers left, they all do their own step)
-            else:
-                # One step slot is free: one waiting thread takes it. (Waking them all, ~15
-                # threads at each answer, had them fight over the interpreter lock with the
-                # thread that stores the sources.)
-                self._lock.notify()
-
-    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        if self._to_start:
-            self.start()
-        if fn.__name__ in _CPU_STEPS:
-            worker = self._take()
-            if worker is not None:
-                broken = False
-                try:
-                    return worker.call(fn.__name__, args)
-                except _StepFailed as exc:  # the worker is fine: this thread does the step
-                    log.warning("Calcul en échec dans un processus : %s", exc)
-                except Exception:  # noqa: BLE001 - a broken worker: this thread does the step
-                    log.warning("Processus de calcul en échec ; calcul sur place", exc_info=True)
-                    broken = True
-                    worker.close(kill=True)
-                finally:
-                    self._give_back(worker, broken)
-        return fn(*args)
-
-    def close(self, wait: bool = False) -> None:
-        """Let the workers go (they end as their stdin closes); `wait` for them to end, else
-        a thread of its own does."""
-        with self._lock:
-            workers, self._workers = self._workers, []
-            self._to_start = 0
-            self._lock.notify_all()
-        for worker in workers:
-            worker.release()
-
-        def end() -> None:
-            for worker in workers:
-                worker.close()
-
-        if workers and wait:
-            end()
-        elif workers:
-            threading.Thread(target=end, name="news-cpu-end", daemon=True).start()
-
-
-class _StepFailed(Exception):
-    """A step raised in the worker (which can go on with the next ones)."""
-
-
-class _Worker:
-    """One worker process. Several threads may `call` it at once: their steps go down its
-    stdin in turn, and each thread reads its own answer, in the same order."""
-
-    def __init__(self) -> None:
-        import subprocess
-        import sys
-
-        env = dict(os.environ)
-        if getattr(sys, "frozen", False):
-            # A built app's executable is the app: this variable makes it a worker instead
-            # (maliradio/__main__.py looks at it before anything else).
-            command = [sys.executable]
-            env[WORKER_ENV] = "1"
-        else:
-            command = [sys.executable, "-P", "-c", _WORKER_CODE]  # -P: not the current folder
-            root = str(Path(__file__).resolve().parents[2])  # where `maliradio` comes from
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        self.proc = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            start_new_session=True,  # Ctrl+C is for the refresh, which then closes the pipes
-        )
-        _widen_pipes(self.proc.stdin, self.proc.stdout)
-        self._send_lock = threading.Lock()
-        self._turn = threading.Condition()
-        self._sent = 0  # steps sent
-        self._answered = 0  # answers read
-        self._broken = False
-        # A worker that does not answer (stuck, or not a worker at all) is killed: the read
-        # then ends, and the calling thread does the step itself. One watchdog per worker
-        # (a timer thread per step cost the refresh ~0.2 ms of CPU each).
-        self._deadline: float | None = None  # while an answer is awaited
-        self._done = threading.Event()
-        threading.Thread(target=self._watch, name="news-cpu-watch", daemon=True).start()
-
-    def _watch(self) -> None:
-        while not self._done.wait(min(0.5, STEP_TIMEOUT / 4)):
-            deadline = self._deadline
-            if deadline is not None and time.monotonic() > deadline:
-                self._deadline = None
-                self.proc.kill()
-
-    def call(self, name: str, args: tuple[Any, ...]) -> Any:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        data = _dumps((name, args))  # before taking a turn
-        with self._send_lock:
-            if self._broken:
-                raise EOFError("worker gone")
-            try:
-                self.proc.stdin.write(data)
-                self.proc.stdin.flush()
-            except BaseException:
-                self._fail()
-                raise
-            ticket = self._sent
-            self._sent += 1
-        with self._turn:
-            while self._answered != ticket and not self._broken:
-                self._turn.wait()
-            if self._broken:
-                raise EOFError("worker gone")
-        self._deadline = time.monotonic() + STEP_TIMEOUT
-        try:
-            ok, value = _receive(self.proc.stdout)
-        except BaseException:
-            self._fail()
-            raise
-        finally:
-            self._deadline = None
-        with self._turn:
-            self._answered += 1
-            self._turn.notify_all()
-        if not ok:
-            raise _StepFailed(f"{name} : {value}")
-        return value
-
-    def _fail(self) -> None:
-        """The pipes broke: the threads waiting for their turn stop waiting."""
-        with self._turn:
-            self._broken = True
-            self._turn.notify_all()
-
-    def release(self) -> None:
-        """Close its stdin: it ends once done with what it has read."""
-        self._done.set()
-        try:
-            with self._send_lock:
-                if self.proc.stdin is not None:
-                    self.proc.stdin.close()
-        except OSError:
-            pass
-
-    def close(self, kill: bool = False) -> None:
-        import subprocess
-
-        try:
-            if kill:
-                self.proc.kill()
-            self.release()
-            self.proc.wait(5)
-        except (OSError, subprocess.TimeoutExpired):
-            self.proc.kill()
-        finally:
-            if self.proc.stdout is not None:
-                self.proc.stdout.close()
-
-
-PIPE_BYTES = 1 << 20
-
-
-def _widen_pipes(*pipes: Any) -> None:
-    """Where the system allows it (Linux), room for a whole step in each pipe: a worker's
-    answer (~170 KB for a feed of 30 articles) then leaves in one write and the worker goes
-    on with its next step, instead of waiting, 64 KB at a time, for the refresh thread that
-    reads it (which must first get the interpreter lock back)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        return
-    for pipe in pipes:
-        try:
-            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # type: ignore[attr-defined]
-        except (AttributeError, OSError, ValueError):
-            return  # not Linux, or over the system's limit: the default size then
-
-
-_WORKER_CODE = "from maliradio.news.steps import worker_main\nworker_main()\n"
-
-
 def _cancelled(ctx: _Context, out: _Outcome) -> bool:
     if ctx.cancel is not None and ctx.cancel.is_set():
         out.error, out.kind = "Actualisation annulée", "cancelled"
@@ -662,7 +385,7 @@ def _cancelled(ctx: _Context, out: _Outcome) -> bool:
 _Stored = Future  # Future[tuple[dict[tuple[str, str], KnownEntry], tuple[int, dict[str, int]]]]
 
 
-def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> _Outcome:
+def _fetch_source(ctx: _Context, source: Source, stored: _Stored) -> _Outcome:
     out = _Outcome(source)
     deadline = time.monotonic() + ctx.deadline  # the feed, its pages and pictures
     headers = {"Accept": ACCEPT_FEED}
@@ -712,16 +435,8 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
         return out
     ctype = r.headers.get("content-type", "")
     known, paragraph_counts = stored.result()
-    read: _FeedRead = cpu.run(
-        _read_feed,
-        r.body,
-        r.url,
-        ctype,
-        known,
-        paragraph_counts,
-        ctx.fetch_full_articles,
-        now,
-        ctx.pictures,
+    read = read_feed(
+        r.body, r.url, ctype, known, paragraph_counts, ctx.fetch_full_articles, now, ctx.pictures
     )
     parsed = read.parsed
     if parsed.error:
@@ -733,11 +448,11 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
     counter = [0, 0, 0]  # images downloaded, extra wire bytes (pages, images), images too big
     page_warnings = 0
     drafts = read.drafts
-    pages: list[tuple[_Draft, bytes | None, str]] = []
+    pages: list[tuple[Draft, bytes | None, str]] = []
     for i, e in read.pages:  # summary only: the article page, once
         if _cancelled(ctx, out):
             return out
-        draft = _Draft(i, e, r.url, e.html, pictures=ctx.pictures)
+        draft = Draft(i, e, r.url, e.html, pictures=ctx.pictures)
         try:
             page = ctx.get(e.link, MAX_PAGE_BYTES, {"Accept": "text/html,*/*;q=0.5"}, deadline)
         except FetchError as exc:
@@ -756,10 +471,10 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
         else:
             pages.append((draft, page.body, page.url))
     if pages:
-        counts = _with_keys(paragraph_counts, (d.article for d in drafts if d.article))
-        drafts = drafts + cpu.run(_clean_pages, pages, counts)
+        counts = with_keys(paragraph_counts, (d.article for d in drafts if d.article))
+        drafts = drafts + clean_pages(pages, counts)
         drafts.sort(key=lambda d: d.index)
-    redo: list[_Draft] = []
+    redo: list[Draft] = []
     for d in drafts:  # the lead pictures, in the order of the feed
         if d.article is None:
             continue
@@ -768,7 +483,7 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
         failed: set[str] = set()
         later: dict[str, int | None] = {}
         for url in d.images:
-            size = d.entry.image_size if d.entry and url == d.entry.image_url else None
+            size = d.entry.image_size if url == d.entry.image_url else None
             got = ctx.image(url, counter, deadline, size)
             if isinstance(got, clean.Later):
                 later[url] = got.size
@@ -780,15 +495,12 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
             redo.append(d)
     if redo:  # a lead picture not had: those articles cleaned again without it, or its placeholder
         others = (d.article for d in drafts if d.article and d not in redo)
-        redone = {
-            d.index: d for d in cpu.run(_clean_drafts, redo, _with_keys(paragraph_counts, others))
-        }
+        redone = {d.index: d for d in clean_drafts(redo, with_keys(paragraph_counts, others))}
         drafts = [redone.get(d.index, d) for d in drafts]
     slots: list[tuple[int, PreparedArticle]] = list(read.known)
     for d in drafts:
         if d.article is None:
-            link = d.entry.link if d.entry is not None else ""
-            log.warning("Article ignoré (%s, %s) : %s", source.id, link, d.error)
+            log.warning("Article ignoré (%s, %s) : %s", source.id, d.entry.link, d.error)
         else:
             slots.append((d.index, d.article))
     articles = [a for _i, a in sorted(slots, key=lambda x: x[0])]
@@ -821,19 +533,15 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> 
     return out
 
 
-def _safe_fetch(ctx: _Context, source: Source, stored: _Stored, cpu: _Cpu) -> _Outcome:
+def _safe_fetch(ctx: _Context, source: Source, stored: _Stored) -> _Outcome:
     try:
-        return _fetch_source(ctx, source, stored, cpu)
+        return _fetch_source(ctx, source, stored)
     except Exception as exc:  # noqa: BLE001 - reported per source, never a crash
         log.error("Erreur inattendue pour la source %s", source.id, exc_info=True)
         return _Outcome(source, error=f"Erreur inattendue : {exc}", kind="internal")
 
 
 # --- the refresh --------------------------------------------------------------------------
-
-
-# Early indexing starts once the sources left in the workers are this many per worker.
-EARLY_INDEX = 1
 
 
 def refresh(
@@ -851,7 +559,6 @@ def refresh(
     image_cache_max_bytes: int = IMAGE_CACHE_MAX_BYTES,
     progress: Callable[[SourceResult, int, int], None] | None = None,
     cancel: threading.Event | None = None,
-    processes: int | None = None,
     deadline: float = SOURCE_DEADLINE,
     data_saver: bool = False,
     meter: DataMeter | None = None,
@@ -863,9 +570,6 @@ def refresh(
     each source is stored. Never raises for network or feed problems: each source gets a
     result with status updated / not-modified / error.
 
-    `processes`: worker processes for the parsing and cleaning (None: as many as the machine
-    has cores, up to 4, when there are several sources; 0 or 1: none, threads only).
-
     `deadline`: seconds for each source, its feed, pages and pictures all told; a feed not in
     by then is an error, pages and pictures not in by then are done without.
 
@@ -875,213 +579,186 @@ def refresh(
     """
     from maliradio import paths
 
-    meter = meter if meter is not None else DataMeter()
-
     image_dir = image_dir or paths.image_cache_dir()
     image_dir.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    all_sources = {s.id: s for s in store.list_sources()}
-    if source_ids is None:
-        chosen = [s for s in all_sources.values() if s.enabled]
-        unknown: list[str] = []
-    else:
-        ids = list(dict.fromkeys(source_ids))
-        chosen = [all_sources[i] for i in ids if i in all_sources]
-        unknown = [i for i in ids if i not in all_sources]
-    report = RefreshReport()
-    total = len(chosen) + len(unknown)
-    done = 0
-
-    def emit(result: SourceResult) -> None:
-        nonlocal done
-        done += 1
-        report.results.append(result)
-        if progress is not None:
-            progress(result, done, total)
-
-    for sid in unknown:
-        emit(SourceResult(sid, ERROR, error="Source inconnue", kind="unknown"))
-    to_fetch: list[Source] = []
-    for s in chosen:
-        if not s.enabled:
-            emit(SourceResult(s.id, ERROR, error="Source désactivée", kind="disabled"))
-        elif s.retry_after_until and s.retry_after_until > now:
-            emit(
-                SourceResult(
-                    s.id,
-                    ERROR,
-                    error="Le serveur a demandé d'attendre : prochain essai après "
-                    + _fmt_clock(s.retry_after_until),
-                    kind="waiting",
-                )
-            )
-        elif not force and s.backoff_until and s.backoff_until > now:
-            emit(
-                SourceResult(
-                    s.id,
-                    ERROR,
-                    error=f"En pause après des erreurs ; prochain essai après "
-                    f"{_fmt_clock(s.backoff_until)} ({s.error})",
-                    kind="backoff",
-                )
-            )
-        else:
-            to_fetch.append(s)
-
-    deferred: list[tuple[_Outcome, SourceResult]] = []
-    attempted = 0
-    connect_failures = 0
-    downloaded = 0  # pictures
-    if to_fetch:
-        if processes is None:
-            # Sources that answered 304 last time will most likely do so again: no parsing
-            # for them, so no worker processes for a refresh of those alone (~0.2 s of CPU
-            # each to start). Should some send their feed after all, this thread reads it.
-            processes = _default_processes(sum(1 for s in to_fetch if _may_send_feed(s)))
-        cpu = _Cpu(processes)
-        client = None
-        pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="news")
-        try:
-            client = make_client(silence_timeout=silence_timeout, connect_timeout=connect_timeout)
-            limiter = HostLimiter(per_host)
-            ctx = _Context(
-                client, limiter, image_dir, fetch_full_articles and not data_saver, max_bytes,
-                cancel, deadline, NONE if data_saver else LEAD,
-            )  # fmt: skip
-            with (
-                store.larger_cache(),
-                store.deferred_search_index(),  # the new articles indexed together at the end
-            ):
-                stored: dict[str, _Stored] = {s.id: Future() for s in to_fetch}
-                futures = [pool.submit(_safe_fetch, ctx, s, stored[s.id], cpu) for s in to_fetch]
-                cpu.start()  # they load their modules while the feeds are on their way
-                for s in to_fetch:  # read while the requests are on their way
-                    try:
-                        stored[s.id].set_result(
-                            (store.known_entries(s.id), store.paragraph_counts(s.id))
-                        )
-                    except Exception as exc:  # noqa: BLE001 - that source reports it
-                        stored[s.id].set_exception(exc)
-                indexed_early = False
-                for fut in as_completed(futures):
-                    o = fut.result()
-                    attempted += 1
-                    downloaded += o.images
-                    res = SourceResult(
-                        o.source.id, ERROR, bytes=o.wire, error=o.error, kind=o.kind,
-                        http_status=o.http_status,
-                    )  # fmt: skip
-                    meter.add("news", o.source.id, o.wire)  # (one short write: never raises)
-                    try:
-                        if o.update is not None:
-                            stats = store.apply_update(o.update)
-                            res.status = NOT_MODIFIED if o.update.not_modified else UPDATED
-                            res.new = stats.new if stats else 0
-                            res.updated = stats.updated if stats else 0
-                            res.warning = o.update.warning
-                            res.error = ""
-                        elif o.gone:
-                            store.record_gone(o.source.id, o.error)
-                        elif o.retry_until is not None:
-                            store.record_retry_after(
-                                o.source.id, o.retry_until, o.error, o.http_status or 0
-                            )
-                        else:
-                            if o.kind == "connect":
-                                connect_failures += 1
-                            deferred.append((o, res))
-                    except Exception as exc:  # noqa: BLE001 - e.g. disk full: per source
-                        log.error("Enregistrement impossible (%s)", o.source.id, exc_info=True)
-                        res.status, res.error, res.kind = (
-                            ERROR,
-                            f"Enregistrement impossible : {exc}",
-                            "db",
-                        )
-                    if res.status != ERROR and (res.new or res.updated):
-                        log.info(
-                            "%s : %d nouveaux, %d mis à jour", o.source.id, res.new, res.updated
-                        )
-                    emit(res)
-                    if (
-                        not indexed_early
-                        and 0 < sum(not f.done() for f in futures) <= EARLY_INDEX * cpu.processes
-                    ):
-                        # The last sources are being parsed: index what is stored meanwhile,
-                        # and the indexing at the end has only their articles left to do.
-                        # (Counted by the sources still in the workers: by those still to be
-                        # stored, it often began once the workers were done, for nothing.)
-                        indexed_early = True
-                        try:
-                            store.index_pending()
-                        except Exception:  # noqa: BLE001 - they wait for the end
-                            log.warning("Indexation impossible pour l'instant", exc_info=True)
-                try:  # now, before the threads go (not ~3 ms later)
-                    store.index_pending()
-                except Exception:  # noqa: BLE001 - the store tries again on the way out
-                    log.warning("Indexation impossible pour l'instant", exc_info=True)
-            # Every source is done: the threads end on their own, one of them closing the
-            # connections and letting the workers go (2-10 ms on this thread; starting a
-            # thread of its own for the workers took up to 10 ms).
-            pool.submit(_let_go, client, cpu)
-            client = None
-            pool.shutdown(wait=False)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            cpu.close()
-            raise
-        finally:
-            if client is not None:
-                client.close()
-    report.offline = attempted > 0 and connect_failures == attempted
-    for o, _res in deferred:
-        if o.kind == "cancelled":
-            continue
-        try:
-            # When nothing at all could be reached, the network is down, not the sources:
-            # do not push them into backoff.
-            store.record_error(
-                o.source.id, o.error, http_status=o.http_status, count_failure=not report.offline
-            )
-        except Exception:  # noqa: BLE001
-            log.error("Enregistrement de l'erreur impossible (%s)", o.source.id, exc_info=True)
-    if attempted:
-        try:
-            if report.offline or store.get_meta("offline") is not None:  # (no write else)
-                store.set_meta("offline", str(int(time.time())) if report.offline else None)
-        except Exception:  # noqa: BLE001
-            log.error("Enregistrement de l'état hors ligne impossible", exc_info=True)
-    if downloaded:
-        # Only a refresh that added pictures can take the cache over its size (the walk over
-        # its thousands of files is not for every refresh of unchanged feeds).
-        try:
-            keep = store.referenced_images(starred_only=True)
-            prune_image_cache(image_dir, image_cache_max_bytes, keep)
-        except Exception:  # noqa: BLE001
-            log.warning("Nettoyage du cache d'images impossible", exc_info=True)
+    to_fetch, skipped = _sources_due(store, source_ids, force)
+    tally = _Tally(len(to_fetch) + len(skipped), progress)
+    for result in skipped:
+        tally.emit(result)
+    if not to_fetch:
+        return tally.report
+    ctx = _Context(
+        make_client(silence_timeout=silence_timeout, connect_timeout=connect_timeout),
+        HostLimiter(per_host), image_dir, fetch_full_articles and not data_saver, max_bytes,
+        cancel, deadline, NONE if data_saver else LEAD,
+    )  # fmt: skip
+    try:
+        failed = _fetch_and_store(store, to_fetch, ctx, max_workers, meter or DataMeter(), tally)
+    finally:
+        ctx.client.close()
+    report = tally.report
+    report.offline = tally.connect_failures == len(to_fetch)
+    _record_failures(store, failed, report.offline)
+    _record_offline(store, report.offline)
+    if tally.pictures:
+        _prune_pictures(store, image_dir, image_cache_max_bytes)
     return report
 
 
-def _let_go(client: netclient.Client, cpu: _Cpu) -> None:
-    """The end of a refresh, off its thread: connections closed, workers let go."""
+class _Tally:
+    """The report as it fills, and the caller told of each result as it comes."""
+
+    def __init__(
+        self, total: int, progress: Callable[[SourceResult, int, int], None] | None
+    ) -> None:
+        self.report = RefreshReport()
+        self.total = total
+        self.progress = progress
+        self.connect_failures = 0
+        self.pictures = 0  # downloaded into the cache
+
+    def emit(self, result: SourceResult) -> None:
+        self.report.results.append(result)
+        if self.progress is not None:
+            self.progress(result, len(self.report.results), self.total)
+
+
+def _sources_due(
+    store: NewsStore, source_ids: Iterable[str] | None, force: bool
+) -> tuple[list[Source], list[SourceResult]]:
+    """The sources to fetch now, and the results of those not fetched (unknown, disabled,
+    asked to wait by their server, or in backoff after errors when the refresh is automatic)."""
+    now = time.time()
+    all_sources = {s.id: s for s in store.list_sources()}
+    skipped: list[SourceResult] = []
+    if source_ids is None:
+        chosen = [s for s in all_sources.values() if s.enabled]
+    else:
+        ids = list(dict.fromkeys(source_ids))
+        chosen = [all_sources[i] for i in ids if i in all_sources]
+        skipped = [
+            SourceResult(i, ERROR, error="Source inconnue", kind="unknown")
+            for i in ids
+            if i not in all_sources
+        ]
+    to_fetch: list[Source] = []
+    for s in chosen:
+        if not s.enabled:
+            skipped.append(SourceResult(s.id, ERROR, error="Source désactivée", kind="disabled"))
+        elif s.retry_after_until and s.retry_after_until > now:
+            error = "Le serveur a demandé d'attendre : prochain essai après " + _fmt_clock(
+                s.retry_after_until
+            )
+            skipped.append(SourceResult(s.id, ERROR, error=error, kind="waiting"))
+        elif not force and s.backoff_until and s.backoff_until > now:
+            error = (
+                f"En pause après des erreurs ; prochain essai après "
+                f"{_fmt_clock(s.backoff_until)} ({s.error})"
+            )
+            skipped.append(SourceResult(s.id, ERROR, error=error, kind="backoff"))
+        else:
+            to_fetch.append(s)
+    return to_fetch, skipped
+
+
+def _fetch_and_store(
+    store: NewsStore,
+    sources: list[Source],
+    ctx: _Context,
+    max_workers: int,
+    meter: DataMeter,
+    tally: _Tally,
+) -> list[_Outcome]:
+    """Fetch the sources on a pool of threads and store each as it comes in, on this thread;
+    then index the new articles for search, all at once. Returns the outcomes of the sources
+    that failed (recorded once the refresh knows whether the network was down)."""
+    failed: list[_Outcome] = []
+    pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="news")
     try:
-        client.close()
+        with store.larger_cache(), store.deferred_search_index():
+            stored: dict[str, _Stored] = {s.id: Future() for s in sources}
+            futures = [pool.submit(_safe_fetch, ctx, s, stored[s.id]) for s in sources]
+            for s in sources:  # read while the requests are on their way
+                try:
+                    stored[s.id].set_result(
+                        (store.known_entries(s.id), store.paragraph_counts(s.id))
+                    )
+                except Exception as exc:  # noqa: BLE001 - that source reports it
+                    stored[s.id].set_exception(exc)
+            for fut in as_completed(futures):
+                o = fut.result()
+                tally.pictures += o.images
+                meter.add("news", o.source.id, o.wire)  # (one short write: never raises)
+                if o.update is None and not o.gone and o.retry_until is None:
+                    tally.connect_failures += o.kind == "connect"
+                    failed.append(o)
+                tally.emit(_store_outcome(store, o))
+            try:
+                store.index_pending()
+            except Exception:  # noqa: BLE001 - the store tries again on the way out
+                log.warning("Indexation impossible pour l'instant", exc_info=True)
     finally:
-        cpu.close(wait=True)
+        pool.shutdown(wait=True, cancel_futures=True)
+    return failed
 
 
-def _may_send_feed(source: Source) -> bool:
-    """Whether `source` will likely answer with its feed rather than 304 Not Modified."""
-    return not (source.etag or source.last_modified) or source.status != STATUS_NOT_MODIFIED
+def _store_outcome(store: NewsStore, o: _Outcome) -> SourceResult:
+    """Store what a source gave (its articles, or that it is gone or asked to wait); the
+    result the user reads for it."""
+    res = SourceResult(
+        o.source.id, ERROR, bytes=o.wire, error=o.error, kind=o.kind, http_status=o.http_status
+    )
+    try:
+        if o.update is not None:
+            stats = store.apply_update(o.update)
+            res.status = NOT_MODIFIED if o.update.not_modified else UPDATED
+            res.new = stats.new if stats else 0
+            res.updated = stats.updated if stats else 0
+            res.warning = o.update.warning
+            res.error = ""
+        elif o.gone:
+            store.record_gone(o.source.id, o.error)
+        elif o.retry_until is not None:
+            store.record_retry_after(o.source.id, o.retry_until, o.error, o.http_status or 0)
+    except Exception as exc:  # noqa: BLE001 - e.g. disk full: per source
+        log.error("Enregistrement impossible (%s)", o.source.id, exc_info=True)
+        res.status, res.error, res.kind = ERROR, f"Enregistrement impossible : {exc}", "db"
+    if res.status != ERROR and (res.new or res.updated):
+        log.info("%s : %d nouveaux, %d mis à jour", o.source.id, res.new, res.updated)
+    return res
 
 
-def _default_processes(sources: int) -> int:
-    """Worker processes for a refresh of `sources` sources: one per core (up to 4) when there
-    are several cores and at least 4 sources (for fewer, starting the workers costs about what
-    they save)."""
-    if sources < 4:
-        return 0
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return min(cores or 1, 4) if (cores or 1) > 1 else 0
+def _record_failures(store: NewsStore, failed: list[_Outcome], offline: bool) -> None:
+    """Each failed source's error, and its backoff, but when nothing at all could be reached:
+    then the network is down, not the sources."""
+    for o in failed:
+        if o.kind == "cancelled":
+            continue
+        try:
+            store.record_error(
+                o.source.id, o.error, http_status=o.http_status, count_failure=not offline
+            )
+        except Exception:  # noqa: BLE001
+            log.error("Enregistrement de l'erreur impossible (%s)", o.source.id, exc_info=True)
+
+
+def _record_offline(store: NewsStore, offline: bool) -> None:
+    """Since when the network is down (the window says so), or that it is up again."""
+    try:
+        if offline or store.get_meta("offline") is not None:  # (no write else)
+            store.set_meta("offline", str(int(time.time())) if offline else None)
+    except Exception:  # noqa: BLE001
+        log.error("Enregistrement de l'état hors ligne impossible", exc_info=True)
+
+
+def _prune_pictures(store: NewsStore, image_dir: Path, max_bytes: int) -> None:
+    """Only a refresh that added pictures can take the cache over its size (the walk over
+    its thousands of files is not for every refresh of unchanged feeds)."""
+    try:
+        keep = store.referenced_images(starred_only=True)
+        prune_image_cache(image_dir, max_bytes, keep)
+    except Exception:  # noqa: BLE001
+        log.warning("Nettoyage du cache d'images impossible", exc_info=True)
 
 
 # --- adding a source -----------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 COUNTRIES = ("ML", "BF", "NE", "INT")
 
@@ -98,6 +99,80 @@ class SourceUpdate:
     not_modified: bool = False
     warning: str = ""
     feed_title: str = ""
+
+
+# statuses of a source in a refresh report (`fetch.refresh`, `news refresh --json`)
+UPDATED = "updated"
+NOT_MODIFIED = "not-modified"
+ERROR = "error"
+
+
+@dataclass
+class SourceResult:
+    """What a refresh did for one source: one line of `maliradio news refresh --json`, which
+    the window reads back with `from_json`."""
+
+    source: str
+    status: str  # updated | not-modified | error
+    new: int = 0
+    updated: int = 0
+    bytes: int = 0
+    error: str = ""
+    warning: str = ""
+    http_status: int | None = None
+    kind: str = ""  # for errors: connect, timeout, too-large, http, not-feed, waiting, ...
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "new": self.new,
+            "updated": self.updated,
+            "bytes": self.bytes,
+            "error": self.error,
+            "warning": self.warning,
+            "kind": self.kind,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceResult:
+        """A line of another process, which may be of another version: what is missing or
+        not a number reads as nothing."""
+
+        def num(key: str) -> int:
+            try:
+                return max(0, int(data.get(key) or 0))
+            except (TypeError, ValueError):
+                return 0
+
+        error = str(data.get("error") or "")
+        kind = str(data.get("kind") or "")
+        if not kind and error.startswith("Connexion impossible"):  # a CLI without "kind"
+            kind = "connect"
+        return cls(
+            source=str(data.get("source") or ""),
+            status=str(data.get("status") or ""),
+            new=num("new"),
+            updated=num("updated"),
+            bytes=num("bytes"),
+            error=error,
+            warning=str(data.get("warning") or ""),
+            kind=kind,
+        )
+
+
+@dataclass
+class RefreshReport:
+    results: list[SourceResult] = field(default_factory=list)
+    offline: bool = False  # no source could be reached: the network is down
+
+    @property
+    def new(self) -> int:
+        return sum(r.new for r in self.results)
+
+    @property
+    def bytes(self) -> int:
+        return sum(r.bytes for r in self.results)
 
 
 @dataclass

@@ -1,25 +1,15 @@
-"""The CPU-heavy steps of a refresh: parsing a feed and cleaning its articles, and the loop
-that runs them in a worker process (`worker_main`).
+"""The CPU work of a refresh: parsing a feed and cleaning its articles.
 
-They take plain data and give plain data (pickled over a worker's stdin and stdout), so
-they run in worker processes when the refresh has some (`fetch._Cpu`), else on the calling
-thread: the same functions either way.
-
-A worker imports this module, and through it only what the steps need (parse, clean,
-models): not the database, the HTTP client or the refresh itself. Each refresh starts its
-workers anew, so what they import is paid for at every refresh (a worker importing
-`fetch` took ~0.06 s more CPU to start).
+They take plain data and give plain data, and touch neither the network nor the database:
+the refresh's threads call them between their requests (`fetch.fetch_source`).
 """
 
 from __future__ import annotations
 
 import html as htmlmod
-import os
-import pickle
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 from maliradio.news import clean
@@ -33,7 +23,7 @@ MAX_PAGES_PER_SOURCE = 25
 # cleaned (their cache name only depends on their URL), downloaded afterwards, and the rare
 # article whose picture could not be had is cleaned again without it.
 #
-# Which pictures come with the article (`_Draft.pictures`): LEAD, its first picture (the one
+# Which pictures come with the article (`Draft.pictures`): LEAD, its first picture (the one
 # the feed names for the item when the content has none); NONE (data saver). The others stay
 # in the article as placeholders, fetched when the reader asks (pictures.py).
 LEAD = "lead"
@@ -41,11 +31,11 @@ NONE = "none"
 
 
 @dataclass
-class _Draft:
+class Draft:
     """One entry to clean, then cleaned."""
 
     index: int  # its place in the feed
-    entry: ParsedEntry | None  # None once cleaned for good
+    entry: ParsedEntry
     base_url: str
     body: str  # the HTML to clean: the feed's, or the article page's main text
     full: bool = False
@@ -59,14 +49,14 @@ class _Draft:
 
 
 @dataclass
-class _FeedRead:
+class FeedRead:
     parsed: ParsedFeed  # without its entries (they are below)
     known: list[tuple[int, PreparedArticle]] = field(default_factory=list)  # seen, unchanged
     pages: list[tuple[int, ParsedEntry]] = field(default_factory=list)  # page to fetch first
-    drafts: list[_Draft] = field(default_factory=list)  # cleaned
+    drafts: list[Draft] = field(default_factory=list)  # cleaned
 
 
-def _read_feed(
+def read_feed(
     body: bytes,
     url: str,
     content_type: str,
@@ -75,13 +65,13 @@ def _read_feed(
     fetch_full_articles: bool,
     now: float,
     pictures: str = LEAD,
-) -> _FeedRead:
-    """CPU step 1: parse the feed, sort its entries (already stored and unchanged / article
+) -> FeedRead:
+    """Parse the feed, sort its entries (already stored and unchanged / article
     page to fetch / to clean now) and clean those that need no more network."""
     parsed = parse_feed(body, url, content_type)
-    out = _FeedRead(parsed)
+    out = FeedRead(parsed)
     budget = MAX_PAGES_PER_SOURCE
-    todo: list[_Draft] = []
+    todo: list[Draft] = []
     for i, e in enumerate(parsed.entries[:MAX_ENTRIES]):
         match = None
         for key in lookup_key(e.guid, e.link, e.title):
@@ -112,28 +102,26 @@ def _read_feed(
             budget -= 1
             out.pages.append((i, e))
         else:
-            todo.append(_Draft(i, e, url, e.html, pictures=pictures))
+            todo.append(Draft(i, e, url, e.html, pictures=pictures))
     parsed.entries = []
-    out.drafts = _clean_drafts(todo, paragraph_counts)
+    out.drafts = clean_drafts(todo, paragraph_counts)
     return out
 
 
-def _clean_pages(
-    items: list[tuple[_Draft, bytes | None, str]], paragraph_counts: tuple[int, dict[str, int]]
-) -> list[_Draft]:
-    """CPU step 2: the main text of each fetched article page (else the feed's summary
+def clean_pages(
+    items: list[tuple[Draft, bytes | None, str]], paragraph_counts: tuple[int, dict[str, int]]
+) -> list[Draft]:
+    """The main text of each fetched article page (else the feed's summary
     stays), cleaned."""
     for draft, page, page_url in items:
         if page is not None:
             main = clean.extract_main(page, page_url)
             if main:
                 draft.body, draft.full = main, True
-    return _clean_drafts([d for d, _, _ in items], paragraph_counts)
+    return clean_drafts([d for d, _, _ in items], paragraph_counts)
 
 
-def _clean_drafts(
-    drafts: list[_Draft], paragraph_counts: tuple[int, dict[str, int]]
-) -> list[_Draft]:
+def clean_drafts(drafts: list[Draft], paragraph_counts: tuple[int, dict[str, int]]) -> list[Draft]:
     """Clean each draft (its pictures assumed cached, but for `failed`), then its reading form
     with the boilerplate set its source will have: the stored counts (which include the other
     articles of the batch) plus these articles."""
@@ -144,18 +132,11 @@ def _clean_drafts(
         except Exception as exc:  # noqa: BLE001 - one bad entry must not sink the source
             d.article, d.error = None, f"{type(exc).__name__}: {exc}"
     _add_reading_texts(trees, paragraph_counts)
-    for d in drafts:
-        if d.article is not None and not d.images:
-            # No picture that could fail: never cleaned again, so its entry and source HTML
-            # need not travel back from a worker process (a third of what it sends).
-            d.body = ""
-            d.entry = None
     return drafts
 
 
-def _clean_draft(d: _Draft) -> tuple[PreparedArticle, clean.ArticleTree]:
+def _clean_draft(d: Draft) -> tuple[PreparedArticle, clean.ArticleTree]:
     e = d.entry
-    assert e is not None
     body = d.body
     if e.image_url and "<img" not in body:
         body = f'<figure><img src="{htmlmod.escape(e.image_url)}"></figure>' + body
@@ -198,7 +179,7 @@ def _add_reading_texts(
     out here on the tree it was prepared on, with the boilerplate set its source will have
     once the batch is stored (as `apply_update` works it out; when the store finds another
     set, it works those texts out itself). Its HTML without them is made when it is opened."""
-    n, counts = _with_keys(paragraph_counts, (a for a, _tree in prepared))
+    n, counts = with_keys(paragraph_counts, (a for a, _tree in prepared))
     boilerplate = boilerplate_set(n, counts)
     for a, tree in prepared:
         try:
@@ -210,7 +191,7 @@ def _add_reading_texts(
             a.text = a.reading_text
 
 
-def _with_keys(
+def with_keys(
     paragraph_counts: tuple[int, dict[str, int]], articles: Iterable[PreparedArticle]
 ) -> tuple[int, dict[str, int]]:
     """Paragraph counts once `articles` are stored too."""
@@ -221,89 +202,3 @@ def _with_keys(
             counts[k] = counts.get(k, 0) + 1
         n += 1 if keys else 0
     return n, counts
-
-
-def _dumps(obj: Any) -> bytes:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    return len(data).to_bytes(8, "little") + data
-
-
-def _send(pipe: Any, obj: Any) -> None:
-    pipe.write(_dumps(obj))
-    pipe.flush()
-
-
-def _receive(pipe: Any) -> Any:
-    head = pipe.read(8)
-    if len(head) < 8:
-        raise EOFError("worker gone")
-    size = int.from_bytes(head, "little")
-    data = pipe.read(size)
-    if len(data) < size:
-        raise EOFError("worker gone")
-    return pickle.loads(data)  # noqa: S301 - our own child process, over its own pipe
-
-
-_CPU_STEPS: dict[str, Callable[..., Any]] = {
-    "_read_feed": _read_feed,
-    "_clean_pages": _clean_pages,
-    "_clean_drafts": _clean_drafts,
-}
-
-
-WORKER_ENV = "MALIRADIO_NEWS_WORKER"  # set: a built app's executable runs `worker_main`
-
-
-_WARM_UP_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
-<title>\xc3\xa9</title><link>http://127.0.0.1/</link><item><title>Un \xc3\xa9t\xc3\xa9</title>
-<link>http://127.0.0.1/a</link><guid>g</guid><pubDate>Sat, 28 Nov 2026 10:00:00 GMT</pubDate>
-<content:encoded><![CDATA[<h2>Un</h2><p>Le <a href="/x">fleuve</a>, \xc3\xa0 Gao.</p>
-<ul><li>deux</li></ul><img src="http://127.0.0.1/i.png">]]></content:encoded></item>
-</channel></rss>"""
-
-
-def _warm_up() -> None:
-    """Load and exercise what a step uses (modules, parsers, the sanitizer, compiled
-    patterns) while the feeds are on their way: the first real step is then as fast as the
-    others (it took ~10 ms more)."""
-    try:
-        _read_feed(
-            _WARM_UP_FEED, "http://127.0.0.1/feed", "application/rss+xml", {}, (3, {}), False, 0.0
-        )
-    except Exception:  # noqa: BLE001 - only a warm-up: the steps report their own errors
-        import logging  # (not imported otherwise: a worker starts faster without it)
-
-        logging.getLogger("maliradio.news").debug(
-            "Mise en route du processus de calcul", exc_info=True
-        )
-
-
-def worker_main() -> None:
-    """A worker process: run steps read on stdin until it closes, answers on stdout.
-
-    It yields the CPU to the window and to the refresh itself (network, database)."""
-    os.environ.pop(WORKER_ENV, None)
-    try:
-        os.nice(5)
-    except (AttributeError, OSError):
-        pass
-    requests = os.fdopen(os.dup(0), "rb")
-    answers = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # a stray print must not break the answers (nor the CLI's JSON lines)
-    _warm_up()
-    while True:
-        try:
-            name, args = _receive(requests)
-        except (EOFError, OSError):
-            # The refresh is over: out at once, without tearing the interpreter down (~10 ms
-            # of CPU each, while the refresh finishes). Every answer has been flushed.
-            os._exit(0)
-        try:
-            answer = (True, _CPU_STEPS[name](*args))
-        except Exception as exc:  # noqa: BLE001 - the refresh then does this step itself
-            answer = (False, f"{type(exc).__name__}: {exc}")
-        try:
-            _send(answers, answer)
-        except OSError:
-            os._exit(0)

@@ -23,7 +23,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -44,7 +45,15 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import (
+    QAction,
+    QDesktopServices,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -52,6 +61,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -59,12 +69,13 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from maliradio.news import clean
-from maliradio.news.models import Article, ArticleSummary
+from maliradio.news.models import Article, ArticleSummary, RefreshReport, SourceResult
 from maliradio.news.store import NewsStore
 from maliradio.news.timefmt import full_date, relative_time
 from maliradio.settings import Settings
@@ -206,6 +217,14 @@ class ArticleListModel(QAbstractListModel):
         log.warning("Articles non chargés : %s", exc)
         self.loaded.emit()
 
+    def remove_article(self, article_id: int) -> None:
+        for row, a in enumerate(self._rows):
+            if a.id == article_id:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+                return
+
     def update_article(self, article_id: int, **changes: Any) -> None:
         for row, a in enumerate(self._rows):
             if a.id == article_id:
@@ -298,60 +317,6 @@ class ArticleDelegate(QStyledItemDelegate):
 # --- the refresh, in a child process ----------------------------------------------------------
 
 
-@dataclass
-class SourceOutcome:
-    """One line of `maliradio news refresh --json` (the names of `fetch.SourceResult`)."""
-
-    source: str
-    status: str  # updated | not-modified | error
-    new: int = 0
-    updated: int = 0
-    bytes: int = 0
-    error: str = ""
-    warning: str = ""
-    kind: str = ""  # for errors: connect (server unreachable), timeout, http, waiting, ...
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SourceOutcome:
-        def num(key: str) -> int:
-            try:
-                return max(0, int(data.get(key) or 0))
-            except (TypeError, ValueError):
-                return 0
-
-        error = str(data.get("error") or "")
-        kind = str(data.get("kind") or "")
-        if not kind and error.startswith("Connexion impossible"):  # a CLI without "kind"
-            kind = "connect"
-        return cls(
-            source=str(data.get("source") or ""),
-            status=str(data.get("status") or ""),
-            new=num("new"),
-            updated=num("updated"),
-            bytes=num("bytes"),
-            error=error,
-            warning=str(data.get("warning") or ""),
-            kind=kind,
-        )
-
-
-@dataclass
-class RefreshOutcome:
-    """What `refreshFinished` carries: the attributes of `fetch.RefreshReport` (results, new,
-    bytes, offline), without importing the fetching code into the window's process."""
-
-    results: list[SourceOutcome] = field(default_factory=list)
-    offline: bool = False
-
-    @property
-    def new(self) -> int:
-        return sum(r.new for r in self.results)
-
-    @property
-    def bytes(self) -> int:
-        return sum(r.bytes for r in self.results)
-
-
 def refresh_command(
     source_ids: Iterable[str] | None = None,
     *,
@@ -395,7 +360,7 @@ def _child_environment() -> QProcessEnvironment:
 class RefreshJob(QObject):
     """One `maliradio news refresh --json` child process.
 
-    `result(SourceOutcome)` for each source as its line arrives; `done(job)` once, at the end
+    `result(SourceResult)` for each source as its line arrives; `done(job)` once, at the end
     (then `failure` is "" for a refresh that ran to its end, else one of "start", "crash",
     "exit", "cancelled"). Stderr lines are logged, never shown."""
 
@@ -406,7 +371,7 @@ class RefreshJob(QObject):
 
     def __init__(self, program: str, arguments: list[str], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.results: list[SourceOutcome] = []
+        self.results: list[SourceResult] = []
         self.failure = ""
         self.exit_code: int | None = None
         self.stderr_tail: list[str] = []
@@ -478,7 +443,7 @@ class RefreshJob(QObject):
         if not isinstance(data, dict) or "source" not in data or "status" not in data:
             log.info("Actualisation, sortie ignorée : %s", text[:300])
             return
-        outcome = SourceOutcome.from_json(data)
+        outcome = SourceResult.from_json(data)
         self.results.append(outcome)
         self.result.emit(outcome)
 
@@ -556,7 +521,7 @@ class _Relay(QObject):
 
 
 class NewsPane(QWidget):
-    # a RefreshOutcome (results, new, bytes, offline), or None when the refresh failed or
+    # a RefreshReport (results, new, bytes, offline), or None when the refresh failed or
     # was stopped
     refreshFinished = Signal(object)
     articleShown = Signal(int)
@@ -574,6 +539,8 @@ class NewsPane(QWidget):
         self._done = 0
         self._current: Article | None = None
         self._sources: list[Any] = []
+        self._unread: dict[str, int] = {}
+        self.sources_dialog: Any = None  # the sources dialog, while it is open
         self._offline = False
         self._closed = False
         self._relay = _Relay(self)
@@ -590,6 +557,10 @@ class NewsPane(QWidget):
             ("INT", self.tr("International")),
         ):
             self.country_box.addItem(label, code)
+        self._country_names = {
+            self.country_box.itemData(i): self.country_box.itemText(i)
+            for i in range(self.country_box.count())
+        }
         self.source_box = QComboBox(self)
         self.source_box.setAccessibleName(self.tr("Source"))
         self.source_box.addItem(self.tr("Toutes les sources"), "")
@@ -599,6 +570,19 @@ class NewsPane(QWidget):
         self.source_box.setMinimumContentsLength(12)
         self.refresh_button = QPushButton(icon("refresh"), self.tr("Actualiser"), self)
         self.refresh_button.setToolTip(self.tr("Télécharger les nouveaux articles"))
+        self.a_mark_all = QAction(self.tr("Tout marquer comme lu"), self)
+        self.a_mark_all.triggered.connect(self.mark_all_read)
+        self.a_sources = QAction(self.tr("Gérer les sources…"), self)
+        self.a_sources.triggered.connect(self.open_sources)
+        self.more_button = QToolButton(self)
+        self.more_button.setText("⋯")
+        self.more_button.setToolTip(self.tr("Sources, tout marquer comme lu"))
+        self.more_button.setAccessibleName(self.tr("Plus d'actions"))
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QMenu(self.more_button)
+        more.addAction(self.a_mark_all)
+        more.addAction(self.a_sources)
+        self.more_button.setMenu(more)
         self.search_box = QLineEdit(self)
         self.search_box.setPlaceholderText(self.tr("Rechercher dans les articles…"))
         self.search_box.setClearButtonEnabled(True)
@@ -654,6 +638,7 @@ class NewsPane(QWidget):
         top.addWidget(self.country_box)
         top.addWidget(self.source_box, 1)
         top.addWidget(self.refresh_button)
+        top.addWidget(self.more_button)
         list_box = QWidget(self)
         lb = QVBoxLayout(list_box)
         lb.setContentsMargins(0, 0, 0, 0)
@@ -697,6 +682,10 @@ class NewsPane(QWidget):
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.star_button.toggled.connect(self._star_toggled)
         self.browser_button.clicked.connect(self.open_in_browser)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._list_menu)
+        self.list.installEventFilter(self)  # j/k, Enter, S, Delete
+        self.reader.installEventFilter(self)  # j/k and S while reading
         self.auto_timer = QTimer(self)
         self.auto_timer.timeout.connect(lambda: self.refresh(automatic=True))
         self._clock = QTimer(self)  # keeps "il y a 3 min" true
@@ -846,6 +835,15 @@ class NewsPane(QWidget):
     def _got_sources(self, data: tuple[list[Any], dict[str, int]]) -> None:
         sources, unread = data
         self._sources = sources
+        self._unread = unread
+        by_country: dict[str, int] = {}
+        for s in sources:
+            by_country[s.country] = by_country.get(s.country, 0) + unread.get(s.id, 0)
+        for i in range(self.country_box.count()):
+            code = self.country_box.itemData(i) or ""
+            n = sum(by_country.values()) if not code else by_country.get(code, 0)
+            base = self._country_names.get(code, code)
+            self.country_box.setItemText(i, f"{base} ({n})" if n else base)
         current = self.source_box.currentData()
         country = self.country_box.currentData() or ""
         self.source_box.blockSignals(True)
@@ -856,6 +854,8 @@ class NewsPane(QWidget):
                 continue
             n = unread.get(s.id, 0)
             label = f"{s.name} ({n})" if n else s.name
+            if not s.enabled:
+                label += " — " + self.tr("désactivée")
             self.source_box.addItem(label, s.id)
             if s.error:
                 self.source_box.setItemData(
@@ -868,7 +868,7 @@ class NewsPane(QWidget):
             self._apply_filters()
 
     def _country_changed(self) -> None:
-        self._got_sources((self._sources, {}))
+        self._got_sources((self._sources, self._unread))
         self._reload_sources()
         self._apply_filters()
 
@@ -950,7 +950,7 @@ class NewsPane(QWidget):
         job.start()
 
     @Slot(object)
-    def _job_result(self, result: SourceOutcome) -> None:
+    def _job_result(self, result: SourceResult) -> None:
         self._done += 1
         total = max(self._total, self._done) if self._total else 0
         self._relay.progress.emit(self._done, total, result.source)
@@ -987,17 +987,17 @@ class NewsPane(QWidget):
         def guess(exc: BaseException) -> None:
             log.warning("Actualisation : état hors ligne non lu (%s)", exc)
             self._refresh_done(
-                RefreshOutcome(results, connect and all(r.kind == "connect" for r in results))
+                RefreshReport(results, connect and all(r.kind == "connect" for r in results))
             )
 
         self._db.run(
             finish,
-            on_success=lambda offline: self._refresh_done(RefreshOutcome(results, offline)),
+            on_success=lambda offline: self._refresh_done(RefreshReport(results, offline)),
             on_error=guess,
         )
 
     @_alive
-    def _refresh_done(self, report: RefreshOutcome) -> None:
+    def _refresh_done(self, report: RefreshReport) -> None:
         self._refreshing = False
         self._set_refreshing_ui(False)
         self.progress.hide()
@@ -1171,6 +1171,162 @@ class NewsPane(QWidget):
         at = bar.value()
         self._show_article((art, body, False))
         bar.setValue(at)
+
+    # ---- sources, mark all read, delete, keyboard ----
+    def open_sources(self) -> Any:
+        """The sources dialog (one at a time, not modal); returns it."""
+        from maliradio.ui.sources import SourcesDialog
+
+        dlg = self.sources_dialog
+        if dlg is not None and shiboken6.isValid(dlg):
+            dlg.raise_()
+            dlg.activateWindow()
+            return dlg
+        dlg = SourcesDialog(self.store, self._db, self.window())
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.changed.connect(self._sources_changed)
+        self.refreshFinished.connect(lambda _r: dlg.reload() if shiboken6.isValid(dlg) else None)
+        self.sources_dialog = dlg
+        dlg.show()
+        return dlg
+
+    def _sources_changed(self) -> None:
+        self._reload_sources()
+        self._apply_filters()
+
+    def mark_all_read(self) -> None:
+        """Every article the current filters show (all of them, not only the loaded page)."""
+        q = self.model.query
+
+        def work() -> None:
+            if q.search:
+                ids: list[int] = []
+                while True:
+                    page = self.store.list_articles(
+                        source_ids=[q.source] if q.source else None, country=q.country,
+                        search=q.search, unread_only=True, limit=1000, offset=len(ids),
+                    )  # fmt: skip
+                    ids += [a.id for a in page]
+                    if len(page) < 1000:
+                        break
+                self.store.set_read(ids)
+            elif q.source:
+                self.store.mark_all_read(q.source)
+            elif q.country:
+                for s in self.store.list_sources():
+                    if s.country == q.country:
+                        self.store.mark_all_read(s.id)
+            else:
+                self.store.mark_all_read()
+
+        self._db.run(work, on_success=self._marked_all_read, on_error=self._task_failed)
+
+    @_alive
+    def _marked_all_read(self, _result: Any) -> None:
+        for row in range(self.model.rowCount()):
+            a = self.model.article(row)
+            if a is not None and not a.read:
+                self.model.update_article(a.id, read=True)
+        self.status.setText(self.tr("Articles marqués comme lus."))
+        self._reload_sources()
+
+    def delete_current(self) -> None:
+        idx = self.list.currentIndex()
+        a = self.model.article(idx.row()) if idx.isValid() else None
+        if a is None:
+            return
+        row = idx.row()
+        self._db.run(
+            self.store.delete_article, a.id,
+            on_success=lambda _r: self._deleted(a.id, row), on_error=self._task_failed,
+        )  # fmt: skip
+
+    @_alive
+    def _deleted(self, article_id: int, row: int) -> None:
+        self.model.remove_article(article_id)
+        if self._current is not None and self._current.id == article_id:
+            self._current = None
+            self._show_placeholder()
+            self.star_button.setEnabled(False)
+            self.browser_button.setEnabled(False)
+        n = self.model.rowCount()
+        if n:
+            self.list.setCurrentIndex(self.model.index(min(row, n - 1)))
+        else:
+            self._on_loaded()
+        self.status.setText(self.tr("Article supprimé."))
+        self._reload_sources()
+
+    def _list_menu(self, pos: Any) -> None:
+        idx = self.list.indexAt(pos)
+        a = self.model.article(idx.row()) if idx.isValid() else None
+        if a is None:
+            return
+        self.list.setCurrentIndex(idx)
+        menu = QMenu(self)
+        star = menu.addAction(self.tr("Ne plus garder") if a.starred else self.tr("Garder"))
+        star.triggered.connect(self.toggle_star)
+        delete = menu.addAction(self.tr("Supprimer"))
+        delete.setShortcut(Qt.Key.Key_Delete)
+        delete.triggered.connect(self.delete_current)
+        menu.addSeparator()
+        menu.addAction(self.a_mark_all)
+        menu.exec(self.list.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def toggle_star(self) -> None:
+        idx = self.list.currentIndex()
+        a = self.model.article(idx.row()) if idx.isValid() else None
+        if a is None:
+            return
+        if self._current is not None and self._current.id == a.id:
+            self.star_button.toggle()  # the reader's button writes it
+            return
+        self.model.update_article(a.id, starred=not a.starred)
+        self._db.run(self.store.set_starred, a.id, a.starred, on_error=self._task_failed)
+
+    def _step(self, delta: int) -> None:
+        n = self.model.rowCount()
+        if not n:
+            return
+        cur = self.list.currentIndex()
+        if not cur.isValid():
+            row = 0
+        elif not self.list.selectionModel().isSelected(cur):
+            row = cur.row()  # made current by the focus alone: select it first
+        else:
+            row = max(0, min(n - 1, cur.row() + delta))
+        idx = self.model.index(row)
+        self.list.setCurrentIndex(idx)
+        self.list.scrollTo(idx)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress or obj not in (self.list, self.reader):
+            return super().eventFilter(obj, event)
+        assert isinstance(event, QKeyEvent)
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if mods not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            return False
+        key = event.key()
+        if key == Qt.Key.Key_J:
+            self._step(1)
+        elif key == Qt.Key.Key_K:
+            self._step(-1)
+        elif key == Qt.Key.Key_S:
+            self.toggle_star()
+        elif obj is self.list and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            idx = self.list.currentIndex()
+            a = self.model.article(idx.row()) if idx.isValid() else None
+            if a is None:
+                return True
+            if self._current is None or self._current.id != a.id:
+                self._current_changed(idx, QModelIndex())
+            self.reader.setFocus()  # arrows, Page Down and Space now scroll the article
+        elif obj is self.list and key == Qt.Key.Key_Delete:
+            self.delete_current()
+        else:
+            return False
+        return True
 
     @_alive
     def _task_failed(self, exc: BaseException) -> None:
