@@ -587,7 +587,7 @@ class MainWindow(QMainWindow):
             if not isinstance(exc, (ValueError, OSError)):
                 log.error("station non enregistrée : %s", exc, exc_info=exc)
             dlg.show_error(str(exc))
-            self._station_dialog(st, dlg)
+            QTimer.singleShot(0, lambda: self._station_dialog(st, dlg))  # (not from a slot)
 
         self._catalog_queue.run(
             work, on_success=lambda _st: self._show_stations(), on_error=refused

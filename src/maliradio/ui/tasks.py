@@ -23,7 +23,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger("maliradio.ui")
 
@@ -61,7 +61,13 @@ class _Task(QRunnable):
         super().__init__()
         self.setAutoDelete(False)
         self.fn, self.args, self.kwargs = fn, args, kwargs
+        # Owned by the application, not by Python: the worker may drop the last Python
+        # reference to this task, and a QObject must not be deleted from its thread (shiboken
+        # would delete it from under Qt). `finished` deletes it on the window's thread.
         self.bridge = _Bridge()
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.bridge.setParent(app)
 
     def run(self) -> None:
         try:
@@ -121,6 +127,10 @@ class TaskQueue(QObject):
             try:
                 task.run()
             finally:
+                # Let go of the task here, at once: the window's thread must hold the last
+                # reference to it (its callbacks may hold widgets, which must not be freed on
+                # this thread: shiboken would then delete them from under Qt).
+                task = None
                 with self._idle:
                     self._pending -= 1
                     self._idle.notify_all()
@@ -148,14 +158,20 @@ def _start(
     task = _Task(fn, args, kwargs)
 
     def finished(result: Any, exc: BaseException | None) -> None:
-        _live.discard(task)
-        if exc is not None:
-            if on_error is not None:
-                on_error(exc)
-            else:
-                log.error("Tâche en arrière-plan échouée : %s", exc, exc_info=exc)
-        elif on_success is not None:
-            on_success(result)
+        # The bridge whose slot runs this stays until the callback has returned: a callback
+        # may run a nested event loop (a dialog).
+        try:
+            if exc is not None:
+                if on_error is not None:
+                    on_error(exc)
+                else:
+                    log.error("Tâche en arrière-plan échouée : %s", exc, exc_info=exc)
+            elif on_success is not None:
+                on_success(result)
+        finally:
+            task.bridge.callback = None  # (the closures let go of what they hold)
+            task.bridge.deleteLater()
+            _live.discard(task)
 
     task.bridge.callback = finished
     _live.add(task)
