@@ -6,7 +6,7 @@ import argparse
 import json
 import signal
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from maliradio.catalog.models import COUNTRIES
 
@@ -98,6 +98,19 @@ def cmd_stations(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_until_quit(app: Any) -> None:
+    """The Qt loop until something quits it, Ctrl-C and SIGTERM included (a timer wakes the
+    loop so that Python gets to run its signal handlers)."""
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
+    app.exec()
+
+
 def _emit(args: argparse.Namespace, obj: dict[str, object], human: str) -> None:
     if args.json:
         print(json.dumps(obj, ensure_ascii=False), flush=True)
@@ -165,13 +178,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.duration is not None:
         QTimer.singleShot(int(args.duration * 1000), app.quit)
 
-    # let Ctrl-C through the Qt loop
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    wake = QTimer()
-    wake.timeout.connect(lambda: None)
-    wake.start(200)
-    app.exec()
+    _run_until_quit(app)
     final = last[0]
     playing_at_end = final.state is State.PLAYING
     engine.statusChanged.disconnect(on_status)
@@ -258,12 +265,7 @@ def cmd_record(args: argparse.Namespace) -> int:
 
     engine.statusChanged.connect(on_status)
     QTimer.singleShot(int(delay * 1000), lambda: engine.play_station(health.order_streams(station)))
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    wake = QTimer()
-    wake.timeout.connect(lambda: None)
-    wake.start(200)
-    app.exec()
+    _run_until_quit(app)
     engine.statusChanged.disconnect(on_status)
     engine.stop_recording()
     engine.shutdown()
