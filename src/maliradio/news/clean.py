@@ -154,7 +154,7 @@ def _parse_fragment(html: str) -> Any:
                 if root.text and not root.text.strip():
                     root.text = None  # (leading blanks are not kept)
                 return root
-    import lxml.html  # (the long way only: a worker process starts faster without it)
+    import lxml.html  # (the long way only, rarely needed)
 
     return lxml.html.fragment_fromstring(html or "", create_parent="div")
 
@@ -182,7 +182,7 @@ def _drop(el: Any) -> None:
 
 def _serialize(root: Any) -> str:
     """What the fragment's <div> holds, as HTML: one call for the whole tree (one per element
-    cost three times as much)."""
+    costs several times as much)."""
     import lxml.etree
 
     html = str(lxml.etree.tostring(root, encoding="unicode", method="html", with_tail=False))

@@ -50,6 +50,7 @@ from maliradio.news.models import (
     ERROR,
     NOT_MODIFIED,
     UPDATED,
+    KnownEntry,
     PreparedArticle,
     RefreshReport,
     Source,
@@ -65,6 +66,7 @@ from maliradio.news.steps import (
     LEAD,
     NONE,
     Draft,
+    FeedRead,
     clean_drafts,
     clean_pages,
     read_feed,
@@ -382,12 +384,76 @@ def _cancelled(ctx: _Context, out: _Outcome) -> bool:
 # What a fetch needs from the database once its answer is in: the source's known entries
 # (`NewsStore.known_entries`) and paragraph counts (`NewsStore.paragraph_counts`). The refresh
 # reads them while the requests are on their way, not before sending them.
-_Stored = Future  # Future[tuple[dict[tuple[str, str], KnownEntry], tuple[int, dict[str, int]]]]
+_Stored = Future[tuple[dict[tuple[str, str], KnownEntry], tuple[int, dict[str, int]]]]
 
 
 def _fetch_source(ctx: _Context, source: Source, stored: _Stored) -> _Outcome:
+    """One source: its feed, the pages of its summary-only articles, their lead pictures;
+    what to store, or why not."""
     out = _Outcome(source)
     deadline = time.monotonic() + ctx.deadline  # the feed, its pages and pictures
+    r = _fetch_feed(ctx, source, out, deadline)
+    if r is None:
+        return out
+    known, paragraph_counts = stored.result()
+    read = read_feed(
+        r.body,
+        r.url,
+        r.headers.get("content-type", ""),
+        known,
+        paragraph_counts,
+        ctx.fetch_full_articles,
+        time.time(),
+        ctx.pictures,
+    )
+    parsed = read.parsed
+    if parsed.error:
+        out.error = parsed.error
+        if parsed.alternates:
+            out.error += f" (flux proposé par la page : {parsed.alternates[0]})"
+        out.kind = "not-feed"
+        return out
+    counter = [0, 0, 0]  # images downloaded, extra wire bytes (pages, images), images too big
+    notes = [parsed.warning] if parsed.warning else []
+    drafts = _with_pages(ctx, r.url, read, paragraph_counts, counter, notes, deadline, out)
+    if drafts is None or not _with_lead_pictures(
+        ctx, drafts, paragraph_counts, counter, deadline, out
+    ):
+        return out
+    slots: list[tuple[int, PreparedArticle]] = list(read.known)
+    for d in drafts:
+        if d.article is None:
+            log.warning("Article ignoré (%s, %s) : %s", source.id, d.entry.link, d.error)
+        else:
+            slots.append((d.index, d.article))
+    out.wire += counter[1]
+    out.images = counter[0]
+    if counter[2]:
+        notes.append(
+            f"{counter[2]} image(s) de plus de {clean.size_text(pictures.LEAD_MAX_BYTES)}"
+            " non téléchargée(s) (affichables sur demande)"
+        )
+    if time.monotonic() >= deadline:
+        notes.append(
+            f"temps accordé à la source dépassé ({ctx.deadline:g} s) :"
+            " pages et images restantes non téléchargées"
+        )
+    out.update = SourceUpdate(
+        source_id=source.id,
+        articles=[a for _i, a in sorted(slots, key=lambda x: x[0])],
+        etag=r.headers.get("etag"),
+        last_modified=r.headers.get("last-modified"),
+        http_status=200,
+        new_url=r.permanent_url,
+        warning=" ; ".join(notes),
+        feed_title=parsed.title,
+    )
+    return out
+
+
+def _fetch_feed(ctx: _Context, source: Source, out: _Outcome, deadline: float) -> HttpResult | None:
+    """The feed, asked for with the validators of the last time; None when there is nothing
+    to read (304, 410, Retry-After, an error), with what to store said in `out`."""
     headers = {"Accept": ACCEPT_FEED}
     if source.etag:
         headers["If-None-Match"] = source.etag
@@ -397,7 +463,7 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored) -> _Outcome:
         r = ctx.get(source.url, ctx.max_bytes, headers, deadline)
     except FetchError as exc:
         out.wire, out.error, out.kind = exc.wire_bytes, str(exc), exc.kind
-        return out
+        return None
     out.wire = r.wire_bytes
     out.http_status = r.status
     now = time.time()
@@ -412,11 +478,11 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored) -> _Outcome:
             not_modified=True,
             warning=source.warning,
         )
-        return out
+        return None
     if r.status == 410:
         out.gone = True
         out.error = "Cette source n'existe plus (le serveur répond 410) : elle a été désactivée"
-        return out
+        return None
     if r.status in (429, 503):
         until = parse_retry_after(r.headers.get("retry-after"), now)
         if until is None and r.status == 429:
@@ -428,58 +494,76 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored) -> _Outcome:
                 f"prochain essai après {_fmt_clock(out.retry_until)}"
             )
             out.kind = "waiting"
-            return out
+            return None
     if r.status != 200:
         out.error = f"Le serveur a répondu {r.status}"
         out.kind = "http"
-        return out
-    ctype = r.headers.get("content-type", "")
-    known, paragraph_counts = stored.result()
-    read = read_feed(
-        r.body, r.url, ctype, known, paragraph_counts, ctx.fetch_full_articles, now, ctx.pictures
-    )
-    parsed = read.parsed
-    if parsed.error:
-        out.error = parsed.error
-        if parsed.alternates:
-            out.error += f" (flux proposé par la page : {parsed.alternates[0]})"
-        out.kind = "not-feed"
-        return out
-    counter = [0, 0, 0]  # images downloaded, extra wire bytes (pages, images), images too big
-    page_warnings = 0
+        return None
+    return r
+
+
+def _with_pages(
+    ctx: _Context,
+    feed_url: str,
+    read: FeedRead,
+    paragraph_counts: tuple[int, dict[str, int]],
+    counter: list[int],
+    notes: list[str],
+    deadline: float,
+    out: _Outcome,
+) -> list[Draft] | None:
+    """The feed's cleaned articles, with those that only had a summary in it cleaned from
+    their page (once: new articles only), in the order of the feed; None if cancelled."""
     drafts = read.drafts
     pages: list[tuple[Draft, bytes | None, str]] = []
-    for i, e in read.pages:  # summary only: the article page, once
+    failed = 0
+    for i, e in read.pages:
         if _cancelled(ctx, out):
-            return out
-        draft = Draft(i, e, r.url, e.html, pictures=ctx.pictures)
+            return None
+        draft = Draft(i, e, feed_url, e.html, pictures=ctx.pictures)
         try:
             page = ctx.get(e.link, MAX_PAGE_BYTES, {"Accept": "text/html,*/*;q=0.5"}, deadline)
         except FetchError as exc:
             counter[1] += exc.wire_bytes
             if exc.kind == "cancelled":
                 _cancelled(ctx, out)
-                return out
+                return None
             log.info("Page d'article non téléchargée (%s) : %s", e.link, exc)
-            page_warnings += 1
+            failed += 1
             pages.append((draft, None, ""))
             continue
         counter[1] += page.wire_bytes
         if page.status != 200:
-            page_warnings += 1
+            failed += 1
             pages.append((draft, None, ""))
         else:
             pages.append((draft, page.body, page.url))
+    if failed:
+        notes.append(f"{failed} page(s) d'article non téléchargée(s)")
     if pages:
         counts = with_keys(paragraph_counts, (d.article for d in drafts if d.article))
         drafts = drafts + clean_pages(pages, counts)
         drafts.sort(key=lambda d: d.index)
+    return drafts
+
+
+def _with_lead_pictures(
+    ctx: _Context,
+    drafts: list[Draft],
+    paragraph_counts: tuple[int, dict[str, int]],
+    counter: list[int],
+    deadline: float,
+    out: _Outcome,
+) -> bool:
+    """Download the lead pictures of the articles, in the order of the feed (`drafts` are
+    updated in place); an article whose picture could not be had is cleaned again without
+    it, or with its placeholder. False if cancelled."""
     redo: list[Draft] = []
-    for d in drafts:  # the lead pictures, in the order of the feed
+    for d in drafts:
         if d.article is None:
             continue
         if _cancelled(ctx, out):
-            return out
+            return False
         failed: set[str] = set()
         later: dict[str, int | None] = {}
         for url in d.images:
@@ -489,48 +573,15 @@ def _fetch_source(ctx: _Context, source: Source, stored: _Stored) -> _Outcome:
                 later[url] = got.size
             elif not got:
                 failed.add(url)
-        if failed or later:  # cleaned again: without it, or with its placeholder
+        if failed or later:
             d.failed = d.failed | failed
             d.later = {**d.later, **later}
             redo.append(d)
-    if redo:  # a lead picture not had: those articles cleaned again without it, or its placeholder
+    if redo:
         others = (d.article for d in drafts if d.article and d not in redo)
         redone = {d.index: d for d in clean_drafts(redo, with_keys(paragraph_counts, others))}
-        drafts = [redone.get(d.index, d) for d in drafts]
-    slots: list[tuple[int, PreparedArticle]] = list(read.known)
-    for d in drafts:
-        if d.article is None:
-            log.warning("Article ignoré (%s, %s) : %s", source.id, d.entry.link, d.error)
-        else:
-            slots.append((d.index, d.article))
-    articles = [a for _i, a in sorted(slots, key=lambda x: x[0])]
-    out.wire += counter[1]
-    out.images = counter[0]
-    notes = [parsed.warning] if parsed.warning else []
-    if page_warnings:
-        notes.append(f"{page_warnings} page(s) d'article non téléchargée(s)")
-    if counter[2]:
-        notes.append(
-            f"{counter[2]} image(s) de plus de {clean.size_text(pictures.LEAD_MAX_BYTES)}"
-            " non téléchargée(s) (affichables sur demande)"
-        )
-    if time.monotonic() >= deadline:
-        notes.append(
-            f"temps accordé à la source dépassé ({ctx.deadline:g} s) :"
-            " pages et images restantes non téléchargées"
-        )
-    warning = " ; ".join(notes)
-    out.update = SourceUpdate(
-        source_id=source.id,
-        articles=articles,
-        etag=r.headers.get("etag"),
-        last_modified=r.headers.get("last-modified"),
-        http_status=200,
-        new_url=r.permanent_url,
-        warning=warning,
-        feed_title=parsed.title,
-    )
-    return out
+        drafts[:] = [redone.get(d.index, d) for d in drafts]
+    return True
 
 
 def _safe_fetch(ctx: _Context, source: Source, stored: _Stored) -> _Outcome:
