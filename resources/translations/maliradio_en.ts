@@ -170,9 +170,77 @@
     </message>
 </context>
 <context>
+    <name>ListeningTools</name>
+    <message>
+        <location filename="../../src/maliradio/ui/listening.py" line="+56"/>
+        <source>Enregistrer</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Enregistrements programmés…</source>
+        <translation>Scheduled recordings…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Économie de données</source>
+        <translation>Data saver</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>TV à la qualité la plus légère, radio au débit le plus bas, actualités sans images ni pages, actualisées deux fois moins souvent</source>
+        <translation>TV at the lightest quality, radio at the lowest bitrate, news without pictures or pages, refreshed half as often</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Données consommées…</source>
+        <translation>Data used…</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>≈ %1/h</source>
+        <translation>≈ %1/h</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Vous avez utilisé %1 de votre forfait de %2 ce mois-ci (80 %).</source>
+        <translation>You have used %1 of your %2 plan this month (80%).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Forfait du mois atteint : %1 sur %2.</source>
+        <translation>Monthly plan reached: %1 of %2.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Forfait atteint</source>
+        <translation>Plan reached</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vous avez utilisé %1, tout votre forfait de %2 ce mois-ci. Activer l&apos;économie de données ?</source>
+        <translation>You have used %1, all of your %2 plan this month. Turn on the data saver?</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Enregistrement impossible : %1</source>
+        <translation>Cannot record: %1</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Enregistrement programmé impossible : la station %1 n&apos;existe plus</source>
+        <translation>Scheduled recording impossible: the station %1 no longer exists</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Enregistrement manqué (l&apos;application était fermée) : %1 à %2</source>
+        <translation>Recording missed (the app was closed): %1 at %2</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="+172"/>
+        <location filename="../../src/maliradio/ui/mainwindow.py" line="+177"/>
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
@@ -180,6 +248,11 @@
         <location line="+1"/>
         <source>Ajouter une station…</source>
         <translation>Add a station…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sources d&apos;actualités…</source>
+        <translation>News sources…</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -212,7 +285,7 @@
         <translation>Full screen</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Reprendre la dernière station au démarrage</source>
         <translation>Resume the last station at start</translation>
     </message>
@@ -223,17 +296,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+402"/>
+        <location line="+426"/>
         <source>À propos de maliradio</source>
         <translation>About maliradio</translation>
     </message>
     <message>
-        <location line="-386"/>
+        <location line="-410"/>
         <source>Lecture impossible : %1 Les actualités restent disponibles.</source>
         <translation>Cannot play: %1 The news is still available.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Certaines stations n&apos;ont pas pu être chargées :</source>
         <translation>Some stations could not be loaded:</translation>
     </message>
@@ -243,7 +316,7 @@
         <translation>… and %1 more error(s)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Le catalogue de stations publié a été ignoré : %1. Les stations connues restent.</source>
         <translation>The published station catalogue was ignored: %1. The known stations remain.</translation>
     </message>
@@ -253,12 +326,12 @@
         <translation>The stations could not be loaded: %1</translation>
     </message>
     <message>
-        <location line="+188"/>
+        <location line="+189"/>
         <source>Station inconnue : %1</source>
         <translation>Unknown station: %1</translation>
     </message>
     <message>
-        <location line="+140"/>
+        <location line="+161"/>
         <source>maliradio %1
 Radios, télévisions et actualités du Mali, du Burkina Faso et du Niger.</source>
         <translation>maliradio %1
@@ -278,12 +351,12 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
 <context>
     <name>NewsPane</name>
     <message>
-        <location filename="../../src/maliradio/ui/news_pane.py" line="+139"/>
+        <location filename="../../src/maliradio/ui/news_pane.py" line="+150"/>
         <source>non lu, </source>
         <translation>unread, </translation>
     </message>
     <message>
-        <location line="+445"/>
+        <location line="+401"/>
         <source>Pays</source>
         <translation>Country</translation>
     </message>
@@ -313,30 +386,50 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>International</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+8"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+258"/>
+        <location line="+285"/>
         <source>Toutes les sources</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location line="-253"/>
-        <location line="+332"/>
+        <location line="-280"/>
+        <location line="+361"/>
         <source>Actualiser</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="-331"/>
-        <location line="+332"/>
+        <location line="-360"/>
+        <location line="+361"/>
         <source>Télécharger les nouveaux articles</source>
         <translation>Download the new articles</translation>
     </message>
     <message>
-        <location line="-330"/>
+        <location line="-360"/>
+        <source>Tout marquer comme lu</source>
+        <translation>Mark all as read</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Gérer les sources…</source>
+        <translation>Manage sources…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sources, tout marquer comme lu</source>
+        <translation>Sources, mark all as read</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plus d&apos;actions</source>
+        <translation>More actions</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Rechercher dans les articles…</source>
         <translation>Search the articles…</translation>
     </message>
@@ -362,11 +455,12 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+638"/>
         <source>Garder</source>
         <translation>Keep</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-636"/>
         <source>Garder cet article (il ne sera jamais effacé)</source>
         <translation>Keep this article (it will never be deleted)</translation>
     </message>
@@ -376,12 +470,17 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>Open in the browser</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+95"/>
         <source>Actualisation…</source>
         <translation>Refreshing…</translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+131"/>
+        <source>désactivée</source>
+        <translation>disabled</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>Aucun article ne contient « %1 ».</source>
         <translation>No article contains “%1”.</translation>
     </message>
@@ -466,7 +565,27 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>Downloading the picture…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+69"/>
+        <source>Articles marqués comme lus.</source>
+        <translation>Articles marked as read.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Article supprimé.</source>
+        <translation>Article deleted.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Ne plus garder</source>
+        <translation>Stop keeping</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Supprimer</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location line="+65"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
@@ -517,13 +636,13 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
 <context>
     <name>PlayerBar</name>
     <message>
-        <location filename="../../src/maliradio/ui/playerbar.py" line="+35"/>
-        <location line="+69"/>
+        <location filename="../../src/maliradio/ui/playerbar.py" line="+36"/>
+        <location line="+75"/>
         <source>Lecture</source>
         <translation>Play</translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-74"/>
         <source>Lecture / arrêt (Espace)</source>
         <translation>Play / stop (Space)</translation>
     </message>
@@ -554,6 +673,12 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     </message>
     <message>
         <location line="+5"/>
+        <location line="+104"/>
+        <source>Enregistrer</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location line="-99"/>
         <source>Couper le son</source>
         <translation>Mute</translation>
     </message>
@@ -569,7 +694,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>Volume</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>Arrêt</source>
         <translation>Stop</translation>
     </message>
@@ -578,11 +703,26 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <source>Arrêt dans %1</source>
         <translation>Stops in %1</translation>
     </message>
+    <message>
+        <location line="+25"/>
+        <source>Enregistrer ce qui est en lecture (Ctrl+R)</source>
+        <translation>Record what is playing (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enregistrement</source>
+        <translation>Recording</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enregistrement dans %1 (cliquer pour arrêter)</source>
+        <translation>Recording to %1 (click to stop)</translation>
+    </message>
 </context>
 <context>
     <name>PlayerEngine</name>
     <message>
-        <location filename="../../src/maliradio/playback/engine.py" line="+265"/>
+        <location filename="../../src/maliradio/playback/engine.py" line="+266"/>
         <source>Aucun flux connu pour cette station</source>
         <translation>No known stream for this station</translation>
     </message>
@@ -941,9 +1081,303 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     </message>
 </context>
 <context>
+    <name>SourcesDialog</name>
+    <message>
+        <location filename="../../src/maliradio/ui/sources.py" line="+102"/>
+        <source>Le site a retiré ce flux : source désactivée</source>
+        <translation>The site removed this feed: source disabled</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Désactivée</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+196"/>
+        <source>Erreur : %1</source>
+        <translation>Error: %1</translation>
+    </message>
+    <message>
+        <location line="-195"/>
+        <source>inconnue</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le serveur demande d&apos;attendre avant de revenir</source>
+        <translation>The server asks to wait before coming back</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Bien reçue %1</source>
+        <translation>Received %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Bien reçue</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Jamais actualisée</source>
+        <translation>Never refreshed</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Sources d&apos;actualités</source>
+        <translation>News sources</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sources</source>
+        <translation>Sources</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pays</source>
+        <translation>Country</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Articles</source>
+        <translation>Articles</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Non lus</source>
+        <translation>Unread</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>État</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Cochée : la source est actualisée avec les autres</source>
+        <translation>Ticked: the source is refreshed with the others</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Renommer…</source>
+        <translation>Rename…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retirer…</source>
+        <translation>Remove…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Importer OPML…</source>
+        <translation>Import OPML…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exporter OPML…</source>
+        <translation>Export OPML…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Adresse du site ou du flux, ex. https://…</source>
+        <translation>Address of the site or feed, e.g. https://…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Adresse du site ou du flux</source>
+        <translation>Address of the site or feed</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pays de la nouvelle source</source>
+        <translation>Country of the new source</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pays (facultatif)</source>
+        <translation>Country (optional)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Chercher</source>
+        <translation>Look up</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trouver le flux d&apos;actualités de cette adresse</source>
+        <translation>Find the news feed of this address</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Derniers titres de la source trouvée</source>
+        <translation>Latest titles of the source found</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ajouter cette source</source>
+        <translation>Add this source</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Résultat de la recherche</source>
+        <translation>Result of the look-up</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ajouter une source</source>
+        <translation>Add a source</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+101"/>
+        <source>« %1 » activée.</source>
+        <translation>“%1” enabled.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>« %1 » désactivée.</source>
+        <translation>“%1” disabled.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Renommer la source</source>
+        <translation>Rename the source</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Nouveau nom :</source>
+        <translation>New name:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Source renommée.</source>
+        <translation>Source renamed.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Retirer la source</source>
+        <translation>Remove the source</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retirer « %1 » et ses articles enregistrés ?</source>
+        <translation>Remove “%1” and its saved articles?</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>« %1 » retirée.</source>
+        <translation>“%1” removed.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Écrivez d&apos;abord l&apos;adresse d&apos;un site ou d&apos;un flux.</source>
+        <translation>First type the address of a site or a feed.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Recherche du flux de %1…</source>
+        <translation>Looking for the feed of %1…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Aucun flux d&apos;actualités trouvé à %1. Essayez l&apos;adresse du flux (RSS ou Atom).</source>
+        <translation>No news feed found at %1. Try the address of the feed (RSS or Atom).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le site %1 ne répond pas. Vérifiez l&apos;adresse et la connexion.</source>
+        <translation>The site %1 does not answer. Check the address and the connection.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Impossible d&apos;ajouter %1 : %2</source>
+        <translation>Cannot add %1: %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Impossible d&apos;ajouter %1 : erreur inattendue.</source>
+        <translation>Cannot add %1: unexpected error.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Trouvée : %1 — ses derniers titres :</source>
+        <translation>Found: %1 — its latest titles:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(aucun article pour l&apos;instant)</source>
+        <translation>(no articles yet)</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Cette source est déjà présente : %1</source>
+        <translation>This source is already there: %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>« %1 » ajoutée. Ses articles arriveront à la prochaine actualisation.</source>
+        <translation>“%1” added. Its articles will come with the next refresh.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Importer des sources</source>
+        <translation>Import sources</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Listes de flux OPML (*.opml *.xml);;Tous les fichiers (*)</source>
+        <translation>OPML feed lists (*.opml *.xml);;All files (*)</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Importation…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 source(s) ajoutée(s), %2 déjà présente(s).</source>
+        <translation>%1 source(s) added, %2 already there.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Exporter les sources</source>
+        <translation>Export sources</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Listes de flux OPML (*.opml)</source>
+        <translation>OPML feed lists (*.opml)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>%1 source(s) exportée(s) dans %2.</source>
+        <translation>%1 source(s) exported to %2.</translation>
+    </message>
+</context>
+<context>
     <name>StationCard</name>
     <message>
-        <location filename="../../src/maliradio/ui/card.py" line="+32"/>
+        <location filename="../../src/maliradio/ui/card.py" line="+28"/>
+        <source>Données par heure</source>
+        <translation>Data per hour</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>maliradio</source>
         <translation>maliradio</translation>
     </message>
@@ -971,6 +1405,11 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <location line="+2"/>
         <source>Aucun flux connu pour cette station.</source>
         <translation>No known stream for this station.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Données consommées par heure d&apos;écoute de cette station</source>
+        <translation>Data used per hour of listening to this station</translation>
     </message>
 </context>
 <context>
@@ -1151,17 +1590,17 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+69"/>
+        <location line="+73"/>
         <source>Lecture</source>
         <translation>Play</translation>
     </message>
     <message>
-        <location line="-67"/>
+        <location line="-71"/>
         <source>Stations</source>
         <translation>Stations</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+8"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>

@@ -561,6 +561,8 @@ class NewsPane(QWidget):
             self.country_box.itemData(i): self.country_box.itemText(i)
             for i in range(self.country_box.count())
         }
+        # the counts change the labels' width
+        self.country_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.source_box = QComboBox(self)
         self.source_box.setAccessibleName(self.tr("Source"))
         self.source_box.addItem(self.tr("Toutes les sources"), "")
@@ -579,6 +581,7 @@ class NewsPane(QWidget):
         self.more_button.setToolTip(self.tr("Sources, tout marquer comme lu"))
         self.more_button.setAccessibleName(self.tr("Plus d'actions"))
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
         more = QMenu(self.more_button)
         more.addAction(self.a_mark_all)
         more.addAction(self.a_sources)
