@@ -62,9 +62,11 @@ def refreshed_home(net: network.Network, tmp: Path, log) -> Path:
     own refresh (the feeds' archive version, 500 items each, then v1), with its picture cache.
     Built at full loopback speed, cached in bench/.cache for the day (keyed by the code)."""
     # (once a run: the code may change under a long run; the home built first serves it all)
-    fp = _FP.setdefault(
-        "fp", newsdb._fingerprint(extra=[BENCH_DIR / "network.py", BENCH_DIR / "fig_refresh.py"])
-    )
+    if "fp" not in _FP:
+        _FP["fp"] = newsdb._fingerprint(
+            extra=[BENCH_DIR / "network.py", BENCH_DIR / "fig_refresh.py"]
+        )
+    fp = _FP["fp"]
     day = int(net.now // 86400)
     cached = network.CACHE / f"refresh-home-{fp}-{day}"
     for old in network.CACHE.glob("refresh-home-*"):

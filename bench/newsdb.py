@@ -35,18 +35,12 @@ DEAD_BASE = "http://127.0.0.1:9"  # discard port: nothing answers; never fetched
 
 
 def _fingerprint(extra: list[Path] | None = None) -> str:
-    """Of the code that shapes a database (with `extra`: of the whole news code and those)."""
+    """Of the code that shapes a database: the news code, the generators here, `extra`."""
     h = hashlib.sha1()
-    files = [
-        BENCH_DIR / "newsdb.py",
-        BENCH_DIR / "corpus.py",
-        ROOT / "src/maliradio/news/store.py",
-        ROOT / "src/maliradio/news/clean.py",
-        ROOT / "src/maliradio/news/models.py",
-    ]
-    if extra:
-        files += sorted((ROOT / "src/maliradio/news").glob("*.py")) + list(extra)
+    files = [BENCH_DIR / "newsdb.py", BENCH_DIR / "corpus.py", *(extra or [])]
+    files += sorted((ROOT / "src/maliradio/news").rglob("*.py"))
     for p in files:
+        h.update(str(p.relative_to(ROOT)).encode())
         h.update(p.read_bytes())
     h.update(sqlite3.sqlite_version.encode())
     return h.hexdigest()[:12]
