@@ -30,7 +30,7 @@ run: sysdeps $(STAMP) $(QM)
 	$(BIN)/maliradio
 
 # the packages held to mypy --strict (their typing is a gate of `make test`)
-MYPY_STRICT := src/maliradio/catalog src/maliradio/playback src/maliradio/datameter.py
+MYPY_STRICT := src/maliradio/catalog src/maliradio/playback src/maliradio/datameter.py src/maliradio/news src/maliradio/net
 
 test: test-sysdeps $(TEST_STAMP) $(QM)
 	$(BIN)/mypy $(MYPY_STRICT)
