@@ -61,7 +61,9 @@ class TsTranslator(QTranslator):
 
     def translate(self, context, source, disambiguation=None, n=-1):  # noqa: D401
         key = (context or "", source or "", disambiguation or "")
-        return self.messages.get(key) or self.messages.get((key[0], key[1], "")) or ""
+        # None (a null string) when not found: an empty string would be taken as the
+        # translation, and Qt's own « Cancel » would come out blank
+        return self.messages.get(key) or self.messages.get((key[0], key[1], "")) or None
 
     def isEmpty(self) -> bool:  # noqa: N802
         return not self.messages
