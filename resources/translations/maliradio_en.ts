@@ -386,30 +386,30 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>International</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+285"/>
+        <location line="+286"/>
         <source>Toutes les sources</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location line="-280"/>
-        <location line="+361"/>
+        <location line="-281"/>
+        <location line="+362"/>
         <source>Actualiser</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="-360"/>
-        <location line="+361"/>
+        <location line="-361"/>
+        <location line="+362"/>
         <source>Télécharger les nouveaux articles</source>
         <translation>Download the new articles</translation>
     </message>
     <message>
-        <location line="-360"/>
+        <location line="-361"/>
         <source>Tout marquer comme lu</source>
         <translation>Mark all as read</translation>
     </message>
@@ -429,7 +429,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>More actions</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Rechercher dans les articles…</source>
         <translation>Search the articles…</translation>
     </message>
@@ -455,12 +455,12 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+638"/>
+        <location line="+639"/>
         <source>Garder</source>
         <translation>Keep</translation>
     </message>
     <message>
-        <location line="-636"/>
+        <location line="-637"/>
         <source>Garder cet article (il ne sera jamais effacé)</source>
         <translation>Keep this article (it will never be deleted)</translation>
     </message>
@@ -565,7 +565,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>Downloading the picture…</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+70"/>
         <source>Articles marqués comme lus.</source>
         <translation>Articles marked as read.</translation>
     </message>
@@ -1094,12 +1094,12 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+196"/>
+        <location line="+198"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location line="-195"/>
+        <location line="-197"/>
         <source>inconnue</source>
         <translation>unknown</translation>
     </message>
@@ -1124,7 +1124,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>Never refreshed</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Sources d&apos;actualités</source>
         <translation>News sources</translation>
     </message>
@@ -1244,7 +1244,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+101"/>
+        <location line="+102"/>
         <source>« %1 » activée.</source>
         <translation>“%1” enabled.</translation>
     </message>
@@ -1300,6 +1300,16 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>Le serveur de %1 a refusé la demande ou ne connaît pas cette page.</source>
+        <translation>The server of %1 refused the request or does not know this page.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>« %1 » n&apos;est pas une adresse web (http ou https).</source>
+        <translation>“%1” is not a web address (http or https).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Le site %1 ne répond pas. Vérifiez l&apos;adresse et la connexion.</source>
         <translation>The site %1 does not answer. Check the address and the connection.</translation>
     </message>
@@ -1329,12 +1339,12 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>This source is already there: %1</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>« %1 » ajoutée. Ses articles arriveront à la prochaine actualisation.</source>
-        <translation>“%1” added. Its articles will come with the next refresh.</translation>
+        <location line="+5"/>
+        <source>« %1 » ajoutée.</source>
+        <translation>“%1” added.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Importer des sources</source>
         <translation>Import sources</translation>
     </message>

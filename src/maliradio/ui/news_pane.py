@@ -1188,6 +1188,7 @@ class NewsPane(QWidget):
         dlg = SourcesDialog(self.store, self._db, self.window())
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.changed.connect(self._sources_changed)
+        dlg.sourceAdded.connect(lambda sid: self.refresh(source_ids=[sid]))  # its articles now
         self.refreshFinished.connect(lambda _r: dlg.reload() if shiboken6.isValid(dlg) else None)
         self.sources_dialog = dlg
         dlg.show()

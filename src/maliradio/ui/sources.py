@@ -125,6 +125,7 @@ class SourcesDialog(QDialog):
     """The sources and what can be done to them."""
 
     changed = Signal()  # a source was added, removed, renamed, enabled or disabled
+    sourceAdded = Signal(str)  # noqa: N815 (Qt's naming) its id: the pane fetches it now
 
     def __init__(self, store: NewsStore, db: TaskQueue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -436,31 +437,29 @@ class SourcesDialog(QDialog):
             return
         country = self.country.currentData() or ""
 
-        def add() -> tuple[bool, str]:
+        def add() -> tuple[bool, Source]:
             existing = self.store.find_source_by_url(p.feed_url)
             if existing is not None:
-                return False, existing.name
+                return False, existing
             s = self.store.add_source(
                 p.feed_url, p.title or p.feed_url, site_url=p.site_url, country=country
             )
-            return True, s.name
+            return True, s
 
         self._db.run(add, on_success=self._added, on_error=self._failed)
 
-    def _added(self, result: tuple[bool, str]) -> None:
+    def _added(self, result: tuple[bool, Source]) -> None:
         if not shiboken6.isValid(self):
             return
-        added, name = result
+        added, source = result
         if not added:
-            self._say(self.tr("Cette source est déjà présente : %1").replace("%1", name))
+            self._say(self.tr("Cette source est déjà présente : %1").replace("%1", source.name))
             return
         self._show_preview(None)
         self.url_edit.clear()
         self._say("")
-        self._changed(
-            self.tr("« %1 » ajoutée. Ses articles arriveront à la prochaine actualisation.")
-            .replace("%1", name)
-        )  # fmt: skip
+        self._changed(self.tr("« %1 » ajoutée.").replace("%1", source.name))
+        self.sourceAdded.emit(source.id)
 
     # ---- OPML ----
     def import_opml(self, path: str | None = None) -> None:
