@@ -414,7 +414,7 @@ class Network:
 
     def fixed_addresses(self) -> bool:
         """Whether every site listens at its usual address (the cached homes hold them)."""
-        return all(b.endswith(f":{PORT}") for b in self.base.values())
+        return all(self.base[s.name].endswith(f":{PORT}") for s in self.sites)
 
     # environment of the processes that reach these servers
     def client_env(self) -> dict[str, str]:
