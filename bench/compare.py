@@ -8,7 +8,7 @@ Each version is checked out into a temporary git worktree (WORKTREE: this folder
 Per round and version, in alternating order, two child processes run that version:
   * `refresh`: two first refreshes (`fetch.refresh`, fresh database each) of the 20 loopback
     feeds of `make bench` (300 ms late, 30 articles each), served by this process;
-  * `cpu`: the CPU time of the workers' step (`fetch._read_feed`) over the same 20 feeds, in
+  * `cpu`: the CPU time of the workers' step (`steps.read_feed`) over the same 20 feeds, in
     one process, five times.
 Prints, per version: the median refresh time and the median step CPU time over all runs.
 """
@@ -56,14 +56,17 @@ def child_refresh(config: str) -> None:
 def child_cpu() -> None:
     import corpus
 
-    from maliradio.news import fetch
+    try:  # the step's home moved from fetch.py to steps.py
+        from maliradio.news.steps import read_feed
+    except ImportError:
+        from maliradio.news.fetch import _read_feed as read_feed  # type: ignore[attr-defined]
 
     feeds = [corpus.rss_feed(i, f"http://127.0.0.1:{8000 + i}/") for i in range(20)]
 
     def run() -> None:
         for i, body in enumerate(feeds):
             url = f"http://127.0.0.1:{8000 + i}/feed/"
-            fetch._read_feed(body, url, "application/rss+xml", {}, (0, {}), True, 0.0)
+            read_feed(body, url, "application/rss+xml", {}, (0, {}), True, 0.0)
 
     run()  # warm-up
     out = []
