@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
 
         run_task(_load_startup, on_success=self._loaded, on_error=self._load_failed)
         self._painted = False
+        self._player_started = False
         # should no paint come (a minimised start), do not wait for one
         QTimer.singleShot(400, self._after_first_paint)
 
@@ -156,6 +157,18 @@ class MainWindow(QMainWindow):
             return
         self._painted = True
         self._make_news_pane()
+        # libVLC and the desktop integration (~0.2 s on this thread) come once the news list
+        # has painted its first rows, or after 0.6 s at the latest: what the listener sees
+        # first is the window with its news, and no station is clicked that fast
+        model = getattr(self.news, "model", None)
+        if model is not None and hasattr(model, "loaded"):
+            model.loaded.connect(lambda: QTimer.singleShot(30, self._start_player_side))
+        QTimer.singleShot(600, self._start_player_side)
+
+    def _start_player_side(self) -> None:
+        if self._player_started:
+            return
+        self._player_started = True
         self._start_engine()
         if self._want_desktop:
             from maliradio.ui.desktop import DesktopIntegration
