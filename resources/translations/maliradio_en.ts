@@ -240,7 +240,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/maliradio/ui/mainwindow.py" line="+177"/>
+        <location filename="../../src/maliradio/ui/mainwindow.py" line="+190"/>
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
@@ -392,24 +392,24 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+286"/>
+        <location line="+289"/>
         <source>Toutes les sources</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location line="-281"/>
-        <location line="+362"/>
+        <location line="-284"/>
+        <location line="+365"/>
         <source>Actualiser</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="-361"/>
-        <location line="+362"/>
+        <location line="-364"/>
+        <location line="+365"/>
         <source>Télécharger les nouveaux articles</source>
         <translation>Download the new articles</translation>
     </message>
     <message>
-        <location line="-361"/>
+        <location line="-364"/>
         <source>Tout marquer comme lu</source>
         <translation>Mark all as read</translation>
     </message>
@@ -455,12 +455,12 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+639"/>
+        <location line="+642"/>
         <source>Garder</source>
         <translation>Keep</translation>
     </message>
     <message>
-        <location line="-637"/>
+        <location line="-640"/>
         <source>Garder cet article (il ne sera jamais effacé)</source>
         <translation>Keep this article (it will never be deleted)</translation>
     </message>
@@ -470,7 +470,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>Open in the browser</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+98"/>
         <source>Actualisation…</source>
         <translation>Refreshing…</translation>
     </message>
@@ -593,7 +593,7 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
 <context>
     <name>Player</name>
     <message>
-        <location filename="../../src/maliradio/ui/i18n.py" line="+118"/>
+        <location filename="../../src/maliradio/ui/i18n.py" line="+120"/>
         <source>Choisissez une station</source>
         <translation>Choose a station</translation>
     </message>
@@ -1093,18 +1093,18 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+198"/>
+        <location line="+38"/>
+        <location line="+188"/>
         <source>Erreur : %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location line="-197"/>
+        <location line="-187"/>
         <source>inconnue</source>
         <translation>unknown</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-35"/>
         <source>Le serveur demande d&apos;attendre avant de revenir</source>
         <translation>The server asks to wait before coming back</translation>
     </message>
@@ -1124,7 +1124,27 @@ Radio, television and news from Mali, Burkina Faso and Niger.</translation>
         <translation>Never refreshed</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+7"/>
+        <source>Flux introuvable sur le site (erreur %1) : son adresse a peut-être changé</source>
+        <translation>Feed not found on the site (error %1): its address may have changed</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Le site refuse l&apos;accès à son flux (erreur %1)</source>
+        <translation>The site refuses access to its feed (error %1)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Le site est en panne (erreur %1) : nouvel essai à la prochaine actualisation</source>
+        <translation>The site is down (error %1): tried again at the next refresh</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Le site ne répond pas : pas de connexion, ou son serveur est arrêté</source>
+        <translation>The site does not answer: no connection, or its server is down</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Sources d&apos;actualités</source>
         <translation>News sources</translation>
     </message>

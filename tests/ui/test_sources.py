@@ -341,7 +341,10 @@ def test_the_dialog_looks_right(qtbot, server, stocked, pane):
     stocked.record_error("radio-mali-test", "Connexion impossible : le serveur ne répond pas")
     dlg = _open(qtbot, pane, 2)
     assert pane.open_sources() is dlg  # one at a time
-    assert _tree_rows(dlg)[0][4] == "Erreur : Connexion impossible : le serveur ne répond pas"
+    assert _tree_rows(dlg)[0][4] == (
+        "Le site ne répond pas : pas de connexion, ou son serveur est arrêté"
+    )
+    assert dlg.tree.topLevelItem(0).toolTip(4) == "Connexion impossible : le serveur ne répond pas"
     dlg.set_enabled("niger-test", False)
     qtbot.waitUntil(lambda: _tree_rows(dlg)[1][4] == "Désactivée")
     dlg.url_edit.setText(server.url("/rss"))
@@ -399,5 +402,6 @@ def test_the_dialog_shows_each_sources_last_fetch_after_a_refresh(qtbot, server,
     qtbot.waitUntil(lambda: _tree_rows(dlg)[0][2] == "4")
     ok, gone = _tree_rows(dlg)
     assert ok[:4] == ["Sikasso Info", "Mali", "4", "4"] and ok[4].startswith("Bien reçue")
-    assert gone[4].startswith("Erreur : ") and "404" in gone[4], gone
+    assert gone[4] == "Flux introuvable sur le site (erreur 404) : son adresse a peut-être changé"
+    assert dlg.tree.topLevelItem(1).toolTip(4) == "Le serveur a répondu 404"
     qtbot.waitUntil(lambda: pane.country_box.itemText(1) == "Mali (4)")

@@ -105,9 +105,7 @@ def status_text(s: Source, now: float | None = None) -> str:
     if not s.enabled:
         return QCoreApplication.translate("SourcesDialog", "Désactivée")
     if s.status == STATUS_ERROR:
-        return QCoreApplication.translate("SourcesDialog", "Erreur : %1").replace(
-            "%1", s.error or QCoreApplication.translate("SourcesDialog", "inconnue")
-        )
+        return _error_text(s)
     if s.status == STATUS_WAITING:
         return QCoreApplication.translate(
             "SourcesDialog", "Le serveur demande d'attendre avant de revenir"
@@ -119,6 +117,34 @@ def status_text(s: Source, now: float | None = None) -> str:
             else QCoreApplication.translate("SourcesDialog", "Bien reçue")
         )
     return QCoreApplication.translate("SourcesDialog", "Jamais actualisée")
+
+
+def _error_text(s: Source) -> str:
+    """The last error in words a reader understands (the fetcher's detail is the tooltip)."""
+    code = s.http_status or 0
+    if code in (404, 410):
+        text = QCoreApplication.translate(
+            "SourcesDialog",
+            "Flux introuvable sur le site (erreur %1) : son adresse a peut-être changé",
+        )
+    elif code in (401, 403):
+        text = QCoreApplication.translate(
+            "SourcesDialog", "Le site refuse l'accès à son flux (erreur %1)"
+        )
+    elif code >= 500:
+        text = QCoreApplication.translate(
+            "SourcesDialog",
+            "Le site est en panne (erreur %1) : nouvel essai à la prochaine actualisation",
+        )
+    elif s.error.startswith("Connexion impossible"):  # the fetcher's words for "connect"
+        return QCoreApplication.translate(
+            "SourcesDialog", "Le site ne répond pas : pas de connexion, ou son serveur est arrêté"
+        )
+    else:
+        return QCoreApplication.translate("SourcesDialog", "Erreur : %1").replace(
+            "%1", s.error or QCoreApplication.translate("SourcesDialog", "inconnue")
+        )
+    return text.replace("%1", str(code))
 
 
 class SourcesDialog(QDialog):
