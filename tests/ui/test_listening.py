@@ -72,9 +72,10 @@ def test_a_scheduled_recording_plays_and_records_then_stops(qtbot, icecast):
     entry = Scheduled("boucle", start, 4.0).to_record()
     (cfg / "settings.json").write_text(json.dumps({"scheduled_recordings": [entry]}))
     win = open_window(qtbot)
-    qtbot.waitUntil(lambda: win.engine.recording is not None, timeout=15_000)
+    # (the schedule is looked at every 5 s; a busy machine may take a while to play)
+    qtbot.waitUntil(lambda: win.engine.recording is not None, timeout=30_000)
     path = win.engine.recording
-    qtbot.waitUntil(lambda: win.engine.recording is None, timeout=15_000)
+    qtbot.waitUntil(lambda: win.engine.recording is None, timeout=30_000)
     assert path.stat().st_size > 0
     qtbot.waitUntil(
         lambda: json.loads((cfg / "settings.json").read_text())["scheduled_recordings"] == [],
