@@ -83,6 +83,19 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("MALIRADIO_OFFLINE", "1")
 
 
+@pytest.fixture
+def user_store():
+    """The news store at the user's path (MALIRADIO_HOME), without the bundled sources (they
+    are on the internet)."""
+    from maliradio.news.store import NewsStore
+
+    store = NewsStore()
+    for s in store.list_sources():
+        store.remove_source(s.id)
+    yield store
+    store.close()
+
+
 # --- generated media ------------------------------------------------------------------------
 
 

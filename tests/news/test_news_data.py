@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from newsfeeds import FeedServer, Item, article_page, photo, rss20, unannounced_handler
 
 from maliradio.cli import main
@@ -53,16 +52,6 @@ def _articles(store: NewsStore, source: str):
 
 def _by_source(report):
     return {r.source: r for r in report.results}
-
-
-@pytest.fixture
-def user_store():
-    """The store at the user's path, bundled (internet) sources removed."""
-    store = NewsStore()
-    for s in store.list_sources():
-        store.remove_source(s.id)
-    yield store
-    store.close()
 
 
 # --- the lead picture only, under a cap --------------------------------------------------------

@@ -7,7 +7,6 @@ import time
 import pytest
 from newsfeeds import Item, make_items, png, rss20
 
-from maliradio.news.store import NewsStore
 from maliradio.settings import Settings
 
 
@@ -16,16 +15,6 @@ def settings():
     s = Settings()
     s.news_refresh_minutes = 0  # tests start refreshes themselves
     return s
-
-
-@pytest.fixture
-def user_store():
-    """The store at the user's path, bundled (internet) sources removed."""
-    store = NewsStore()
-    for s in store.list_sources():
-        store.remove_source(s.id)
-    yield store
-    store.close()
 
 
 @pytest.fixture

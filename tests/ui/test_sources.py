@@ -29,16 +29,6 @@ def server():
         yield s
 
 
-@pytest.fixture
-def user_store():
-    """The store at the user's path, without the bundled (internet) sources."""
-    store = NewsStore()
-    for s in store.list_sources():
-        store.remove_source(s.id)
-    yield store
-    store.close()
-
-
 def _articles(store: NewsStore, source_id: str, n: int, prefix: str, first_id: int) -> None:
     """n stored unread articles of a source, newest first by number."""
     now = int(time.time())
