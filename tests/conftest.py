@@ -36,6 +36,15 @@ def _is_loopback(host: object) -> bool:
         return False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collect_on_the_gui_thread(qapp):
+    """As the app does (ui/tasks.py): Python's cycle collector runs on the GUI thread only,
+    never on a libVLC, worker or D-Bus thread where it could delete a Qt object."""
+    from maliradio.ui.tasks import collect_garbage_on_gui_thread
+
+    collect_garbage_on_gui_thread()
+
+
 @pytest.fixture(autouse=True)
 def _loopback_only(monkeypatch):
     """Tests never leave this computer: a connection or a name lookup for anything but

@@ -79,6 +79,9 @@ def run_app(argv: list[str] | None = None, target: str | None = None) -> int:
     from maliradio.ui.single import InstanceServer, hand_over
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    from maliradio.ui.tasks import collect_garbage_on_gui_thread
+
+    collect_garbage_on_gui_thread()
     app.setApplicationName("maliradio")
     app.setOrganizationName("maliradio")
     app.setDesktopFileName("org.maliradio.Maliradio")

@@ -23,7 +23,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger("maliradio.ui")
 
@@ -182,3 +182,24 @@ def wait_all(msecs: int = 5000) -> bool:
     """Wait for pending work, the queues' included (used when the app quits)."""
     done = all(q.wait(msecs) for q in list(_queues))
     return pool().waitForDone(msecs) and done
+
+
+_collector: QTimer | None = None
+
+
+def collect_garbage_on_gui_thread(interval_ms: int = 1000) -> None:
+    """Python's cycle collector runs on whatever thread happens to allocate: a libVLC event
+    callback, a worker, a D-Bus thread. A cycle holding a Qt object collected there deletes
+    that object off the GUI thread, and the app dies (seen: "Garbage-collecting" on a
+    non-GUI thread, then a segfault). So automatic collection is off, and the GUI thread
+    collects every second instead."""
+    global _collector
+    if _collector is not None:
+        return
+    import gc
+
+    gc.disable()
+    _collector = QTimer()
+    _collector.setInterval(interval_ms)
+    _collector.timeout.connect(lambda: gc.collect())
+    _collector.start()
