@@ -334,6 +334,6 @@ class PlayRecorder:
 
     def _fail(self, url: str, message: str, now: float) -> None:
         if url in self._played or url in self._failed:
-            return  # it played in this session: the drop is not the address's fault
+            return  # it played since play() began: the drop is not the address's fault
         self._failed.add(url)
         self._write([Outcome(url, False, now, message or None)])

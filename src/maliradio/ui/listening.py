@@ -134,7 +134,7 @@ class ListeningTools(QObject):
                 self.window._change_settings(data_budget_mb=dlg.budget.value())
                 self.label.set_budget(dlg.budget.value())
 
-        self._writes.wait(2000)  # (what this session spent, written first)
+        self._writes.wait(2000)  # (what was spent since the start, written first)
         run_task(self.meter.month, on_success=show)
 
     def _budget_crossed(self, state: str) -> None:
