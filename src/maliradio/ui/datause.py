@@ -1,7 +1,7 @@
 """What the app has spent on the network, where the listener sees it: a quiet label in the
 status bar (since the app started, and this month), a details dialog (per station, per news
-source, per day), and the monthly budget's notices. The counts come from `maliradio.datameter`, read off the
-GUI thread."""
+source, per day), and the monthly budget's notices. The counts come from
+`maliradio.datameter`, read off the GUI thread."""
 
 from __future__ import annotations
 
